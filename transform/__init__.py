@@ -1,0 +1,1 @@
+"""Pure transformations: extracted frames in, warehouse-shaped frames out. No I/O."""

@@ -1,0 +1,1 @@
+"""SQL models (`models/`) and seed files (`seeds/`) of the DuckDB warehouse."""
