@@ -21,7 +21,13 @@ from extract.numbers import NotADate, parse_vn_date
 from extract.problems import FileRejected, Problem
 from extract.reference import REORGANISATION_DATE, resolve_unit
 from extract.tabular import CSV_SUFFIXES, Sheet, read_csv_rows, read_sheets
-from extract.text import best_header_guess, find_header_row, fold, synonym_index
+from extract.text import (
+    best_header_guess,
+    cell_address,
+    find_header_row,
+    fold,
+    synonym_index,
+)
 
 # Canonical field → header texts seen in exports. Columns not listed (personal data, free
 # text, STT, unknown extras) are never read.
@@ -70,6 +76,7 @@ DATE_FIELDS = ["received_at", "due_date", "extended_due_date", "finished_at", "h
 DOSSIER_COLUMNS = ["dossier_code", "unit_code", "procedure_code", "procedure_name", "field",
                    "channel", "service_level", "online_eligible", "received_at", "due_date",
                    "closed_at", "outcome", "row_number"]
+_BAD_DATE = object()  # marks a cell that holds text but no date
 _EXPORTED = re.compile(r"ngay xuat|thoi diem xuat|ngay trich xuat")
 _DATE_TEXT = re.compile(r"\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 
@@ -87,6 +94,14 @@ def read_one_stop(fileobj: BinaryIO, filename: str) -> OneStopExtract:
     """Read one export; raise FileRejected when no sheet has a recognisable header."""
     suffix = PurePath(filename).suffix.lower()
     sheets = [read_csv_rows(fileobj)] if suffix in CSV_SUFFIXES else read_sheets(fileobj)
+    return one_stop_from_sheets(sheets)
+
+
+def looks_like_one_stop(sheets: list[Sheet]) -> bool:
+    return any(find_header_row(s.rows, HEADER_INDEX, REQUIRED) for s in sheets)
+
+
+def one_stop_from_sheets(sheets: list[Sheet]) -> OneStopExtract:
     for sheet in sheets:
         found = find_header_row(sheet.rows, HEADER_INDEX, REQUIRED)
         if found:
@@ -179,6 +194,7 @@ def _extract(sheet: Sheet, header_row: int, mapping: dict[str, int]) -> OneStopE
     problems = [
         Problem(reason.split(":")[0], "error", _reason_vi(reason), sheet=sheet.name or None,
                 row_number=int(frame.at[i, "row_number"]),
+                cell=_cell_of(reason, mapping, int(frame.at[i, "row_number"])),
                 raw={k: v for k, v in text.loc[i].items() if v != ""})
         for i, reason in reasons[reasons != ""].items()
     ]
@@ -217,10 +233,10 @@ def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
         try:
             return parse_vn_date(value)
         except NotADate:
-            return pd.NaT
+            return _BAD_DATE
 
-    parsed = column.map(one)
-    bad = parsed.map(lambda v: v is pd.NaT)
+    parsed = pd.Series([one(v) for v in column], index=column.index, dtype=object)
+    bad = parsed.map(lambda v: v is _BAD_DATE).astype(bool)
     as_datetime = pd.to_datetime(parsed.where(~bad, None), errors="coerce")
     return as_datetime.astype("datetime64[us]"), bad
 
@@ -289,9 +305,28 @@ _REASONS_VI = {
 }
 
 
+# The column that shows a rule's problem, in order of preference.
+_RULE_COLUMNS = {
+    "missing_dossier_code": ["dossier_code"], "unknown_status": ["status"],
+    "unknown_channel": ["channel", "online_flag"], "missing_received_date": ["received_at"],
+    "closed_without_date": ["finished_at", "handed_over_at", "status"],
+    "finished_before_received": ["finished_at", "handed_over_at"],
+    "unknown_unit": ["receiving_unit", "processing_unit"],
+    "unknown_service_level": ["service_level"], "conflicting_duplicate": ["dossier_code"],
+}
+
+
+def _cell_of(reason: str, mapping: dict[str, int], row_number: int) -> str | None:
+    rule, _, column = reason.partition(":")
+    for name in [column] if column else _RULE_COLUMNS.get(rule, []):
+        if name in mapping:
+            return cell_address(row_number - 1, mapping[name])
+    return None
+
+
 def _reason_vi(reason: str) -> str:
     rule, _, column = reason.partition(":")
     text = _REASONS_VI[rule]
     if column:
         text += f" (cột {HEADERS[column][0]})"
-    return text.capitalize()
+    return text[0].upper() + text[1:]

@@ -88,6 +88,7 @@ class Reporter:
     unit_code: str
     name_vi: str
     scope: str  # 'commune' or 'town'
+    expected_from: str  # first month it is expected to report, e.g. '2022-M01'
     title_synonyms: tuple[str, ...]
 
 
@@ -99,6 +100,7 @@ def load_reporters() -> dict[str, Reporter]:
             unit_code=row["unit_code"],
             name_vi=row["name_vi"],
             scope=row["scope"],
+            expected_from=row["expected_from"],
             title_synonyms=tuple(_synonyms(row["title_synonyms"])),
         )
         for row in _seed_rows("reporters.csv")

@@ -19,8 +19,9 @@ import pandas as pd
 from extract.numbers import NotANumber, parse_vn_number
 from extract.problems import FileRejected, Problem
 from extract.reference import Catalog, load_catalog, load_reporters, resolve_unit
-from extract.tabular import read_sheets
+from extract.tabular import Sheet, read_sheets
 from extract.text import cell_address, find_header_row, fold, synonym_index
+from transform.periods import month_code
 
 HEADERS: dict[str, list[str]] = {
     "stt": ["STT", "TT", "Số TT"],
@@ -63,10 +64,24 @@ class WorkbookExtract:
 
 def read_workbook(fileobj: BinaryIO, filename: str, catalog: Catalog | None = None
                   ) -> WorkbookExtract:
+    return workbook_from_sheets(read_sheets(fileobj), filename, catalog)
+
+
+def _header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    found = find_header_row(sheet.rows, HEADER_INDEX, {"indicator"})
+    return found if found and ({"actual_month", "cumulative"} & found[1].keys()) else None
+
+
+def looks_like_workbook(sheets: list[Sheet]) -> bool:
+    return any(_header(s) for s in sheets)
+
+
+def workbook_from_sheets(sheets: list[Sheet], filename: str, catalog: Catalog | None = None
+                         ) -> WorkbookExtract:
     catalog = catalog or load_catalog()
-    for sheet in read_sheets(fileobj):
-        found = find_header_row(sheet.rows, HEADER_INDEX, {"indicator"})
-        if found and ({"actual_month", "cumulative"} & found[1].keys()):
+    for sheet in sheets:
+        found = _header(sheet)
+        if found:
             return _extract(sheet.name, sheet.rows, *found, filename, catalog)
     raise FileRejected([Problem(
         "header_not_found", "error",
@@ -186,10 +201,6 @@ def _report_date(title: list[str]) -> dt.date | None:
             except ValueError:
                 return None
     return None
-
-
-def month_code(year: int, month: int) -> str:
-    return f"{year}-M{month:02d}"
 
 
 def _period(title: list[str], filename: str, sheet: str) -> str:

@@ -1,0 +1,105 @@
+"""`baocao`: the command line for data staff and the nightly job.
+
+Messages for data staff are in Vietnamese; engineers' logs (Prefect) stay in English and
+are quiet unless `--verbose`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="baocao — kho số liệu báo cáo của thị xã Phước Long.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+
+DataDir = Annotated[Path, typer.Option("--data-dir", help="Thư mục dữ liệu (inbox, archive, "
+                                       "warehouse, logs).")]
+Warehouse = Annotated[Path | None, typer.Option("--warehouse", help="Tệp DuckDB mà công cụ BI "
+                                                "mở (mặc định DATA_DIR/warehouse.duckdb).")]
+Verbose = Annotated[bool, typer.Option("--verbose", help="Show Prefect's engineer logs.")]
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    # Must happen before prefect is imported: its settings are read at import time.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_ROOT_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The temporary API server migrates its database on first start: give it time.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def _run(paths, trigger: str) -> dict:
+    from flows.nightly import run_nightly
+
+    with console.status("Đang chạy luồng nightly (đọc tệp, kiểm tra, nạp kho số liệu)…"):
+        summary = run_nightly(paths, trigger=trigger)
+    console.print(
+        f"[green]Xong.[/green] Tệp mới: {summary['files_seen']}, nạp: {summary['files_loaded']}"
+        f", từ chối: {summary['files_rejected']}; dòng nạp: {summary['rows_loaded']}, dòng "
+        f"bị loại: {summary['rows_rejected']}. Kho số liệu: {paths.warehouse}")
+    return summary
+
+
+def _print_report(warehouse: Path, period: str, unit: str) -> None:
+    import duckdb
+
+    from baocao import report
+
+    if not warehouse.exists():
+        console.print(f"[red]Chưa có kho số liệu tại {warehouse}. Hãy chạy 'baocao run'.[/red]")
+        raise typer.Exit(1)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            data = report.fetch(con, period, unit)
+        except LookupError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    console.print(report.render(data), highlight=False)
+
+
+@app.command()
+def demo(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+         verbose: Verbose = False) -> None:
+    """Tạo hộp thư mẫu (dữ liệu giả lập), chạy luồng nightly và in báo cáo 9 tháng 2022."""
+    _quiet_prefect(verbose)
+    from baocao.demo import write_demo_inbox
+    from baocao.paths import DataPaths
+
+    paths = DataPaths.of(data_dir, warehouse)
+    with console.status("Đang tạo dữ liệu mẫu…"):
+        files = write_demo_inbox(paths.inbox)
+    console.print(f"Đã tạo {len(files)} tệp mẫu trong {paths.inbox}.")
+    _run(paths, "manual")
+    _print_report(paths.warehouse, "2022-9M", "688")
+
+
+@app.command()
+def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+        inbox: Annotated[Path | None, typer.Option("--inbox", help="Thư mục tệp đến (mặc định "
+                                                   "DATA_DIR/inbox).")] = None,
+        verbose: Verbose = False) -> None:
+    """Chạy luồng nightly một lần: nạp các tệp mới trong hộp thư vào kho số liệu."""
+    _quiet_prefect(verbose)
+    from baocao.paths import DataPaths
+
+    paths = DataPaths.of(data_dir, warehouse, inbox)
+    if not paths.inbox.is_dir():
+        console.print(f"[red]Không có thư mục tệp đến {paths.inbox}.[/red]")
+        raise typer.Exit(1)
+    _run(paths, "manual")
+
+
+@app.command()
+def report(period: Annotated[str, typer.Option(help="Kỳ báo cáo, ví dụ 2022-9M, 2022-M09.")],
+           unit: Annotated[str, typer.Option(help="Mã đơn vị, ví dụ 688.")] = "688",
+           data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
+    """In báo cáo của một đơn vị và một kỳ từ kho số liệu."""
+    from baocao.paths import DataPaths
+
+    _print_report(DataPaths.of(data_dir, warehouse).warehouse, period, unit)

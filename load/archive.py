@@ -1,0 +1,47 @@
+"""The raw archive: every inbox file copied unchanged, addressed by its sha256, before any
+parsing, so that a backfill can re-read exactly what was received after the inbox is
+cleaned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from extract.inbox import InboxFile
+
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+IGNORED_PREFIXES = (".", "~$")  # hidden files and Excel's lock files of open workbooks
+
+
+def local_now() -> dt.datetime:
+    return dt.datetime.now(LOCAL).replace(tzinfo=None, microsecond=0)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    return sorted(p for p in inbox.rglob("*") if p.is_file()
+                  and not p.name.startswith(IGNORED_PREFIXES))
+
+
+def archive(path: Path, archive_dir: Path, sha256: str, seen_at: dt.datetime) -> InboxFile:
+    """Copy a file into the archive (once per content) and describe it."""
+    target = archive_dir / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(target.suffix + ".part")
+        shutil.copy2(path, partial)
+        partial.replace(target)  # never a half-copied file under the final name
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, LOCAL).replace(tzinfo=None,
+                                                                           microsecond=0)
+    return InboxFile(path=str(path), sha256=sha256, archive_path=str(target),
+                     file_mtime=mtime, first_seen_at=seen_at)

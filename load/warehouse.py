@@ -1,0 +1,203 @@
+"""The DuckDB warehouse: schema, loading a batch in one transaction, rebuilding the models
+and publishing atomically.
+
+BI tools open the published file read-only. DuckDB allows one writer or many readers, so
+the nightly job never writes to that file: it copies it to a working file, loads and
+rebuilds there, checks the invariants, checkpoints, and then renames the working file over
+the published one (an atomic replace on the same file system). A reader sees yesterday's
+warehouse or today's, never a mix, and a failed run leaves yesterday's in place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from extract.reference import home_units
+from transform import dimensions
+from transform.staging import Batch
+
+STAGING_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "procedure_code",
+                   "procedure_name", "field", "channel", "service_level", "online_eligible",
+                   "received_at", "due_date", "closed_at", "outcome"]
+STAGING_INDICATOR = ["file_id", "reporter", "unit_code", "period_code", "indicator_code",
+                     "actual_month", "cumulative", "plan_value", "printed_rate",
+                     "source_sheet", "source_cell", "row_number"]
+
+
+class InvariantBroken(RuntimeError):
+    """The rebuilt warehouse is wrong; it must not be published."""
+
+
+def models() -> list[tuple[str, str]]:
+    folder = resources.files("warehouse").joinpath("models")
+    return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir()
+                  if p.name.endswith(".sql"))
+
+
+def known_hashes(published: Path) -> set[str]:
+    """Content hashes already recorded, read from the published warehouse."""
+    if not published.exists():
+        return set()
+    with duckdb.connect(str(published), read_only=True) as con:
+        try:
+            return {h for (h,) in con.execute("select sha256 from etl_file").fetchall()}
+        except duckdb.CatalogException:
+            return set()
+
+
+def open_working_copy(published: Path, working: Path) -> duckdb.DuckDBPyConnection:
+    """A private copy of the published warehouse to build into (a fresh one the first time).
+    A working file left by a killed run is discarded: it was never published."""
+    working.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (working, working.with_name(working.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if published.exists():
+        shutil.copyfile(published, working)
+    con = duckdb.connect(str(working))
+    schema = dict(models())["00_schema.sql"]
+    con.execute(schema)
+    return con
+
+
+def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    con.register("_frame", frame)
+    con.execute(f"create or replace table {name} as select * from _frame")
+    con.unregister("_frame")
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Dimensions and bridges, rebuilt from the seeds and `vietnamadminunits` every run."""
+    units = home_units()
+    for name, frame in {
+        "dim_admin_unit": dimensions.dim_admin_unit(units),
+        "int_unit_rollup": dimensions.unit_rollup(units),
+        "dim_period": dimensions.dim_period(),
+        "int_period_month": dimensions.period_months(),
+        "dim_indicator": dimensions.dim_indicator(),
+        "dim_ratio": dimensions.dim_ratio(),
+        "dim_reporter": dimensions.dim_reporter(),
+        "int_submission_deadline": dimensions.submission_deadlines(),
+    }.items():
+        _replace_table(con, name, frame)
+
+
+def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> dict[str, int]:
+    """Insert the batch's files, staged rows, rejections and findings; returns counts."""
+    file_ids: dict[str, int] = {}
+    for result in batch.results:
+        f, ex = result.file, result.extract
+        rejected_rows = sum(1 for p in result.problems if p.severity == "error" and p.row_number)
+        file_id = con.execute(
+            """insert into etl_file (path, archive_path, sha256, kind, unit_code, reporter,
+                   period_code, report_date, exported_at, file_mtime, first_seen_at,
+                   first_seen_run, status, error, rows_read)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning file_id""",
+            [f.path, f.archive_path, f.sha256, result.kind,
+             getattr(ex, "unit_code", None), getattr(ex, "reporter", None),
+             getattr(ex, "period_code", None), getattr(ex, "report_date", None),
+             (getattr(ex, "exported_at", None) or f.file_mtime) if result.kind == "one_stop"
+             else None,
+             f.file_mtime, f.first_seen_at, run_id,
+             "rejected" if result.rejected else "loaded", result.error,
+             _rows_read(result) + (0 if ex is not None else rejected_rows)],
+        ).fetchone()[0]
+        file_ids[f.sha256] = file_id
+
+    def with_ids(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(file_id=frame["sha256"].map(file_ids)) if len(frame) else frame
+
+    if len(batch.dossiers):
+        _insert(con, "stg_dossier", with_ids(batch.dossiers)[STAGING_DOSSIER])
+    if len(batch.indicators):
+        _insert(con, "stg_indicator", with_ids(batch.indicators)[STAGING_INDICATOR])
+    if len(batch.rejected_rows):
+        _insert(con, "rejected_row", with_ids(batch.rejected_rows).assign(run_id=run_id)[
+            ["run_id", "file_id", "sheet", "row_number", "cell", "rule", "reason", "raw_row"]])
+    if len(batch.dq_results):
+        _insert(con, "dq_result", with_ids(batch.dq_results).assign(run_id=run_id)[
+            ["run_id", "file_id", "suite", "expectation", "severity", "success", "observed",
+             "unexpected_count", "message"]])
+    con.execute("""
+        update etl_file set
+            rows_loaded = coalesce((select count(*) from stg_dossier s
+                                    where s.file_id = etl_file.file_id), 0)
+                        + coalesce((select count(*) from stg_indicator s
+                                    where s.file_id = etl_file.file_id), 0),
+            rows_rejected = (select count(*) from rejected_row r
+                             where r.file_id = etl_file.file_id)
+        where first_seen_run = ?""", [run_id])
+    return {
+        "files_loaded": sum(not r.rejected for r in batch.results),
+        "files_rejected": sum(r.rejected for r in batch.results),
+        "rows_loaded": len(batch.dossiers) + len(batch.indicators),
+        "rows_rejected": len(batch.rejected_rows),
+    }
+
+
+def _rows_read(result) -> int:
+    ex = result.extract
+    if ex is None:
+        return 0
+    return ex.rows_read if hasattr(ex, "rows_read") else len(ex.rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    con.register("_frame", frame)
+    columns = ", ".join(frame.columns)
+    con.execute(f"insert into {table} ({columns}) select {columns} from _frame")
+    con.unregister("_frame")
+
+
+def build_models(con: duckdb.DuckDBPyConnection) -> None:
+    for name, sql in models():
+        if name != "00_schema.sql":
+            con.execute(sql)
+
+
+def check_invariants(con: duckdb.DuckDBPyConnection) -> None:
+    """Broken invariants stop the publish: yesterday's warehouse stays in place."""
+    checks = {
+        "one-stop identity received_total = resolved_total + withdrawn + pending_total":
+            "select count(*) from report_one_stop"
+            " where received_total <> resolved_total + withdrawn + pending_total",
+        "fact_dossier.dossier_code unique":
+            "select count(*) - count(distinct dossier_code) from fact_dossier",
+        "fact_indicator key unique":
+            "select count(*) from (select 1 from fact_indicator"
+            " group by reporter, period_code, indicator_code having count(*) > 1)",
+        "fact_dossier.unit_key references dim_admin_unit":
+            "select count(*) from fact_dossier where unit_key not in"
+            " (select unit_key from dim_admin_unit)",
+    }
+    broken = [name for name, sql in checks.items() if con.execute(sql).fetchone()[0]]
+    if broken:
+        raise InvariantBroken("; ".join(broken))
+
+
+def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, object]) -> None:
+    row = {**run, "parameters": json.dumps(run.get("parameters"), default=str)}
+    con.execute("delete from etl_run where run_id = ?", [row["run_id"]])
+    columns = list(row)
+    con.execute(f"insert into etl_run ({', '.join(columns)}) values"
+                f" ({', '.join('?' for _ in columns)})", [row[c] for c in columns])
+
+
+def publish(con: duckdb.DuckDBPyConnection, working: Path, published: Path) -> None:
+    """Checkpoint, close and atomically put the working file in place of the published one."""
+    con.execute("checkpoint")
+    con.close()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    working.replace(published)
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> Iterable[str]:
+    return [t for (t,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main'"
+        " order by 1").fetchall()]

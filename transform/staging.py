@@ -1,0 +1,128 @@
+"""Extracted files + validation findings → the rows to stage, reject and record.
+
+Everything is keyed by the file's sha256 until `load/` gives files their ids. One GX run
+validates the rows of all files of a kind together; its findings are split back to files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from expectations.runner import Finding, validate
+from extract.inbox import FileResult
+from extract.one_stop import DOSSIER_COLUMNS
+from extract.reference import home_units, load_catalog
+
+REJECTED_COLUMNS = ["sha256", "sheet", "row_number", "cell", "rule", "reason", "raw_row"]
+DQ_COLUMNS = ["sha256", "suite", "expectation", "severity", "success", "observed",
+              "unexpected_count", "message"]
+
+
+@dataclass
+class Batch:
+    results: list[FileResult]
+    dossiers: pd.DataFrame  # stg_dossier rows + sha256
+    indicators: pd.DataFrame  # stg_indicator rows + sha256
+    rejected_rows: pd.DataFrame  # REJECTED_COLUMNS
+    dq_results: pd.DataFrame  # DQ_COLUMNS
+
+
+def suite_params(latest: pd.Timestamp) -> dict[str, object]:
+    return {
+        "home_unit_codes": sorted({u.unit_code for u in home_units()}),
+        "indicator_codes": sorted(load_catalog().indicators),
+        "earliest_date": "2015-01-01",
+        "latest_date": latest.isoformat(),
+    }
+
+
+def build_batch(results: list[FileResult], now: pd.Timestamp) -> Batch:
+    params = suite_params(now + pd.Timedelta(days=1))
+    rejected = [_problem_rows(r) for r in results]
+    dq: list[pd.DataFrame] = []
+    dossiers = _frames(results, "one_stop", lambda r: r.extract.dossiers.assign(
+        sha256=r.file.sha256, sheet=r.extract.sheet, cell=None))
+    indicators = _frames(results, "workbook", lambda r: r.extract.rows.assign(
+        sha256=r.file.sha256, reporter=r.extract.reporter, unit_code=r.extract.unit_code,
+        period_code=r.extract.period_code, source_sheet=r.extract.sheet,
+        sheet=r.extract.sheet, cell=r.extract.rows["source_cell"]))
+    dossiers, bad_d, dq_d = _validated(dossiers, "one_stop_export", params)
+    indicators, bad_i, dq_i = _validated(indicators, "commune_workbook", params)
+    rejected += [bad_d, bad_i]
+    dq += [dq_d, dq_i]
+    return Batch(
+        results=results,
+        dossiers=dossiers[[*DOSSIER_COLUMNS, "sha256"]] if len(dossiers) else dossiers,
+        indicators=indicators,
+        rejected_rows=pd.concat([r for r in rejected if len(r)] or [_empty(REJECTED_COLUMNS)],
+                                ignore_index=True),
+        dq_results=pd.concat([d for d in dq if len(d)] or [_empty(DQ_COLUMNS)],
+                             ignore_index=True),
+    )
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _frames(results: list[FileResult], kind: str, frame_of) -> pd.DataFrame:
+    frames = [frame_of(r) for r in results if r.kind == kind and not r.rejected]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _problem_rows(result: FileResult) -> pd.DataFrame:
+    """Rows the readers rejected (row-level errors), with the raw row minus personal data."""
+    rows = [{
+        "sha256": result.file.sha256, "sheet": p.sheet, "row_number": p.row_number,
+        "cell": p.cell, "rule": p.rule, "reason": p.message,
+        "raw_row": json.dumps(p.raw, ensure_ascii=False, default=str) if p.raw else None,
+    } for p in result.problems if p.severity == "error" and p.row_number is not None]
+    return pd.DataFrame(rows, columns=REJECTED_COLUMNS)
+
+
+def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Validate all files' rows at once; drop rows failing error expectations."""
+    if frame.empty:
+        return frame, _empty(REJECTED_COLUMNS), _empty(DQ_COLUMNS)
+    frame = frame.reset_index(drop=True)
+    findings = validate(frame.drop(columns=["sha256", "sheet", "cell"]), suite, params)
+    bad_rows: dict[int, str] = {}
+    for finding in findings:
+        if finding.severity == "error" and not finding.success:
+            for row in finding.rows:
+                bad_rows.setdefault(row, finding.expectation)
+    rejected = frame.loc[sorted(bad_rows)]
+    rejected_rows = pd.DataFrame({
+        "sha256": rejected["sha256"], "sheet": rejected["sheet"],
+        "row_number": rejected["row_number"], "cell": rejected["cell"],
+        "rule": [f"gx:{bad_rows[i]}" for i in rejected.index],
+        "reason": [f"Không đạt kiểm tra dữ liệu {bad_rows[i]}" for i in rejected.index],
+        "raw_row": [json.dumps({k: str(v) for k, v in row.items() if pd.notna(v) and k not in
+                                ("sha256", "sheet", "cell")}, ensure_ascii=False)
+                    for _, row in rejected.iterrows()],
+    }, columns=REJECTED_COLUMNS)
+    return (frame.drop(index=list(bad_rows)).reset_index(drop=True), rejected_rows,
+            _dq_per_file(frame, findings))
+
+
+def _dq_per_file(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
+    """One dq_result row per file and expectation, counting that file's unexpected rows."""
+    files = frame["sha256"]
+    rows = []
+    for finding in findings:
+        unexpected = files.loc[finding.rows].value_counts() if finding.rows else pd.Series()
+        for sha256 in files.unique():
+            count = int(unexpected.get(sha256, 0))
+            table_level = not finding.rows and not finding.success
+            rows.append({
+                "sha256": sha256, "suite": finding.suite, "expectation": finding.expectation,
+                "severity": finding.severity, "success": count == 0 and not table_level,
+                "observed": finding.observed if (count or table_level) else None,
+                "unexpected_count": count, "message": finding.message or None,
+            })
+    return pd.DataFrame(rows, columns=DQ_COLUMNS)
