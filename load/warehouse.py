@@ -114,14 +114,14 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> d
         return frame.assign(file_id=frame["sha256"].map(file_ids)) if len(frame) else frame
 
     if len(batch.dossiers):
-        _insert(con, "stg_dossier", with_ids(batch.dossiers)[STAGING_DOSSIER])
+        insert_frame(con, "stg_dossier", with_ids(batch.dossiers)[STAGING_DOSSIER])
     if len(batch.indicators):
-        _insert(con, "stg_indicator", with_ids(batch.indicators)[STAGING_INDICATOR])
+        insert_frame(con, "stg_indicator", with_ids(batch.indicators)[STAGING_INDICATOR])
     if len(batch.rejected_rows):
-        _insert(con, "rejected_row", with_ids(batch.rejected_rows).assign(run_id=run_id)[
+        insert_frame(con, "rejected_row", with_ids(batch.rejected_rows).assign(run_id=run_id)[
             ["run_id", "file_id", "sheet", "row_number", "cell", "rule", "reason", "raw_row"]])
     if len(batch.dq_results):
-        _insert(con, "dq_result", with_ids(batch.dq_results).assign(run_id=run_id)[
+        insert_frame(con, "dq_result", with_ids(batch.dq_results).assign(run_id=run_id)[
             ["run_id", "file_id", "suite", "expectation", "severity", "success", "observed",
              "unexpected_count", "message"]])
     con.execute("""
@@ -148,7 +148,7 @@ def _rows_read(result) -> int:
     return ex.rows_read if hasattr(ex, "rows_read") else len(ex.rows)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     con.register("_frame", frame)
     columns = ", ".join(frame.columns)
     con.execute(f"insert into {table} ({columns}) select {columns} from _frame")
