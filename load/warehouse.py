@@ -10,9 +10,9 @@ warehouse or today's, never a mix, and a failed run leaves yesterday's in place.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -159,6 +159,7 @@ def build_models(con: duckdb.DuckDBPyConnection) -> None:
     for name, sql in models():
         if name != "00_schema.sql":
             con.execute(sql)
+    apply_column_comments(con)
 
 
 def check_invariants(con: duckdb.DuckDBPyConnection) -> None:
@@ -197,7 +198,10 @@ def publish(con: duckdb.DuckDBPyConnection, working: Path, published: Path) -> N
     working.replace(published)
 
 
-def tables(con: duckdb.DuckDBPyConnection) -> Iterable[str]:
-    return [t for (t,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main'"
-        " order by 1").fetchall()]
+def apply_column_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """English and Vietnamese comments on the contract's columns, for BI users."""
+    text = resources.files("warehouse").joinpath("seeds", "column_comments.csv").read_text(
+        encoding="utf-8")
+    for row in csv.DictReader(text.splitlines()):
+        comment = f"{row['comment_en']} — {row['comment_vi']}".replace("'", "''")
+        con.execute(f"comment on column {row['relation']}.{row['column']} is '{comment}'")
