@@ -27,7 +27,7 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 from xml.sax.saxutils import escape
@@ -94,21 +94,20 @@ def _read_seed(name: str) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class _Indicator:
-    code: str
+    """What a workbook row shows of a catalog indicator; its figures come from this module."""
+
     name: str
     synonyms: tuple[str, ...]
     unit: str
-    kind: str  # "sum" (a flow) or "last" (a stock or a running count)
-    domain: str
-    scope: str  # "commune" or "town"
+    domain: str  # decides the section (Y TẾ, AN SINH XÃ HỘI, …) the row stands in
 
 
 def _catalog() -> dict[str, _Indicator]:
+    """The indicator catalog in its own order: workbook rows follow it."""
     return {
         row["indicator_code"]: _Indicator(
-            row["indicator_code"], row["name_vi"],
-            tuple(s.strip() for s in row["synonyms"].split("|") if s.strip()),
-            row["unit_vi"], row["aggregation"], row["domain"], row["reporter_scope"])
+            row["name_vi"], tuple(s.strip() for s in row["synonyms"].split("|") if s.strip()),
+            row["unit_vi"], row["domain"])
         for row in _read_seed("indicators.csv")
     }
 
@@ -118,11 +117,11 @@ class _Habits:
     """How one reporter fills the template; staff keep their habits from month to month."""
 
     file_name: str  # str.format pattern with {m}, the report month
-    upper_title: bool  # "UBND PHƯỜNG LONG THỦY" rather than "UBND phường Long Thủy"
-    period_style: int  # index into _PERIOD_LINES
-    text_numbers: float  # share of number cells typed as Vietnamese text ("6.210")
-    money_suffix: bool  # amounts typed as "1.641.750.000 đồng"
-    header: int  # index into _HEADERS
+    upper_title: bool = True  # "UBND PHƯỜNG LONG THỦY" rather than "UBND phường Long Thủy"
+    period_style: int = 0  # index into _PERIOD_LINES
+    text_numbers: float = 0.0  # share of number cells typed as Vietnamese text ("6.210")
+    money_suffix: bool = False  # amounts typed as "1.641.750.000 đồng"
+    header: int = 0  # index into _HEADERS
     lead_lines: tuple[str, ...] = ()  # lines between the period line and the table
     number_row: bool = False  # a "(1) (2) …" row under the header
     synonyms: tuple[str, ...] = ()  # indicators written with a catalog synonym
@@ -144,24 +143,26 @@ class _Commune:
 _TO_TOWN = "Kính gửi: Ủy ban nhân dân thị xã Phước Long"
 _COMMUNES = (
     _Commune("25216", "000.21.17.H10", 0.12, 2450, 0.6, True, _Habits(
-        "BC thang {m} - Thac Mo.xlsx", True, 0, 0.0, False, 0)),
+        "BC thang {m} - Thac Mo.xlsx")),
     _Commune("25217", "000.25.17.H10", 0.14, 2900, 0.4, True, _Habits(
-        "BC thang {m} - Long Thuy.xlsx", True, 0, 0.05, False, 0, reference_no=True)),
+        "BC thang {m} - Long Thuy.xlsx", text_numbers=0.05, reference_no=True)),
     _Commune("25219", "000.22.17.H10", 0.13, 2700, 1.0, True, _Habits(
-        "Báo cáo tháng {m:02d}-2022 P.Phước Bình.xlsx", True, 1, 0.3, False, 1,
-        synonyms=("food_safety_inspected", "households"), rate_digits=2)),
+        "Báo cáo tháng {m:02d}-2022 P.Phước Bình.xlsx", period_style=1, text_numbers=0.3,
+        header=1, synonyms=("food_safety_inspected", "households"), rate_digits=2)),
     _Commune("25220", "000.23.17.H10", 0.11, 2300, 1.0, True, _Habits(
-        "bao cao T{m:02d}.2022 Long Phuoc.xlsx", True, 2, 0.0, False, 2,
+        "bao cao T{m:02d}.2022 Long Phuoc.xlsx", period_style=2, header=2,
         lead_lines=(_TO_TOWN,))),
     _Commune("25237", "000.24.17.H10", 0.08, 1500, 1.2, True, _Habits(
-        "BaoCao_DVCQ_T{m}_2022_SonGiang.xlsx", True, 0, 0.1, False, 0, number_row=True,
+        "BaoCao_DVCQ_T{m}_2022_SonGiang.xlsx", text_numbers=0.1, number_row=True,
         reference_no=True)),
     _Commune("25245", "000.26.17.H10", 0.06, 1300, 1.8, False, _Habits(
-        "LongGiang_DVCQ_thang{m:02d}.2022.xlsx", False, 1, 0.5, True, 1,
+        "LongGiang_DVCQ_thang{m:02d}.2022.xlsx", upper_title=False, period_style=1,
+        text_numbers=0.5, money_suffix=True, header=1,
         lead_lines=(_TO_TOWN, "Đơn vị báo cáo: UBND xã Long Giang"), synonyms=("tet_gifts",),
         rate_digits=2)),
     _Commune("25249", "000.27.17.H10", 0.06, 1200, 2.0, False, _Habits(
-        "bao cao T{m:02d}.2022 Phuoc Tin.xlsx", False, 2, 0.2, True, 2)),
+        "bao cao T{m:02d}.2022 Phuoc Tin.xlsx", upper_title=False, period_style=2,
+        text_numbers=0.2, money_suffix=True, header=2)),
 )
 _TOWN_SHARE = 0.30  # the town desk takes land, building and business dossiers
 _TOWN_PREFIX = "000.00.17.H10"
@@ -171,11 +172,12 @@ _TOWN_DESK = "Bộ phận một cửa thị xã Phước Long"
 # reporters.csv row 2 shows (0: name_vi, k: k-th title synonym), signer's title, habits).
 _DEPARTMENTS = {
     "ttyt_688": ("UBND THỊ XÃ PHƯỚC LONG", 0, "GIÁM ĐỐC",
-                 _Habits("TTYT bc thang {m}.xlsx", True, 0, 0.0, False, 0)),
+                 _Habits("TTYT bc thang {m}.xlsx")),
     "ldtbxh_688": ("UBND THỊ XÃ PHƯỚC LONG", 2, "TRƯỞNG PHÒNG",
-                   _Habits("LĐTBXH - BC DVCQ tháng {m}.2022.xlsx", True, 1, 0.0, False, 1)),
+                   _Habits("LĐTBXH - BC DVCQ tháng {m}.2022.xlsx", period_style=1, header=1)),
     "vptu_688": ("ĐẢNG BỘ TỈNH BÌNH PHƯỚC", 0, "CHÁNH VĂN PHÒNG",
-                 _Habits("VP Thi uy - bao cao T{m}.2022.xlsx", True, 2, 0.4, False, 0)),
+                 _Habits("VP Thi uy - bao cao T{m}.2022.xlsx", period_style=2,
+                         text_numbers=0.4)),
 }
 # Months in which the labour office's clerk types its short title as is
 # ("Phòng Lao động - TB&XH thị xã", its first title synonym).
@@ -556,7 +558,7 @@ def _zip(parts: Sequence[tuple[str, bytes]], stamp: datetime) -> bytes:
 def _save_openpyxl(workbook: Workbook, path: Path, stamp: datetime) -> None:
     """Save with fixed document properties and zip times, so the bytes depend on the seed
     only (`Workbook.save` would stamp the current time into both)."""
-    utc = stamp.replace(tzinfo=TZ_VN).astimezone(timezone.utc).replace(tzinfo=None)
+    utc = stamp.replace(tzinfo=TZ_VN).astimezone(UTC).replace(tzinfo=None)
     workbook.properties.created = workbook.properties.modified = utc
     workbook.properties.creator = workbook.properties.lastModifiedBy = "Administrator"
     raw = io.BytesIO()
@@ -607,12 +609,12 @@ _NEW_ONLINE = 5_670
 _CARRIED = 619
 _LATE = 253
 _PENDING = 357
-_CARRIED_LATE = 70  # overdue at the period start, resolved late in the period
+_CARRIED_LATE = 100  # overdue at the period start (year-end backlog), resolved late in it
 _PENDING_OVERDUE = 24  # pending at the period end and already past due
 
 # Relative volume per calendar month: the Covid-19 distancing of autumn 2021, the year-end
 # rush, the pre-Tết peak and the Tết lull.
-_MONTH_VOLUME = {(2021, 9): 0.5, (2021, 10): 0.75, (2021, 11): 0.95, (2021, 12): 1.1,
+_MONTH_VOLUME = {(2021, 9): 0.5, (2021, 10): 0.75, (2021, 11): 0.95, (2021, 12): 1.3,
                  (2022, 1): 1.2, (2022, 2): 0.75, (2022, 3): 1.1}
 _WEEKDAY_VOLUME = (1.15, 1.05, 1.0, 1.0, 0.85, 0.05, 0.0)  # Saturday: the town desk only
 
@@ -667,13 +669,14 @@ class _DossierSimulation:
 
     # -- receipt
 
-    def _menu(self, town: bool, online: bool, december: bool):
+    def _menu(self, town: bool, online: bool, december: bool
+              ) -> tuple[list[_Procedure], list[float]]:
         """Procedures a desk offers on a channel, with their weights (cached)."""
         key = (town, online, december)
         if key not in self._menus:
             procs = [p for p in _PROCEDURES if p.town == town and (p.level >= 3) == online]
             # Land dossiers pile up in December, before the new land-price table applies.
-            weights = [p.weight * (1.8 if december and p.field == _LAND else 1.0) for p in procs]
+            weights = [p.weight * (3.0 if december and p.field == _LAND else 1.0) for p in procs]
             self._menus[key] = (procs, _cumulative(weights))
         return self._menus[key]
 
@@ -724,9 +727,11 @@ class _DossierSimulation:
     # -- outcomes
 
     def _natural_day(self, dossier: _Dossier) -> date:
-        """Closing day of a dossier handled in time: a third on the due day, most earlier."""
+        """Closing day of a dossier handled in time: a third on the due day (more in the
+        year-end rush of December), the others earlier."""
         rng, limit = self.rng, dossier.proc.days
-        if limit == 0 or rng.random() < 0.35:
+        on_due_day = 0.6 if dossier.received.month == 12 else 0.35
+        if limit == 0 or rng.random() < on_due_day:
             spent = limit
         else:
             spent = rng.randint(limit * 3 // 10 if limit >= 5 else 0, limit - 1)
@@ -753,7 +758,8 @@ class _DossierSimulation:
         self._withdraw([d for d in dossiers if d.received.date() < date(2021, 11, 15)],
                        ("Rút hồ sơ", "Từ chối"), eve)
         free = [d for d in dossiers if d.outcome is None]
-        stuck = [d for d in free if d.proc.days >= 3 and start - timedelta(days=45) <= d.due < start]
+        stuck = [d for d in free
+                 if d.proc.days >= 3 and start - timedelta(days=45) <= d.due < start]
         for dossier in _pick(rng, stuck, _CARRIED_LATE, [d.proc.days for d in stuck]):
             dossier.plan = rng.choice(cal.between(start, cal.add(start, 30)))
         free = [d for d in free if d.plan is None]
@@ -1143,6 +1149,16 @@ _VACCINATION = (
     # Vietnam began vaccinating children aged 5-11 in mid-April 2022: from M05 on.
     ("vax_5_11_dose1", 3_978, 7_945, 0.0, (0, 0, 0, 0, 5, 4, 2, 1.5, 1), None),
 )
+# The article's other town totals for 2022-9M: the sum of the monthly flows over the
+# communes for `sum` indicators, the sum of the communes' M09 values for stocks; and plans.
+_TOTALS = {
+    "food_safety_inspected": 174, "tet_gifts": 3_640, "tet_gifts_value": 1_641_750_000,
+    "jobs_created": 2_585, "job_loans_value": 13_125_000_000, "job_loans_workers": 240,
+    "vocational_trainees": 225, "households": 14_350,
+    "poor_households_start": 56, "poor_households": 33,
+    "near_poor_households_start": 99, "near_poor_households": 69,
+}
+_PLANS = {"jobs_created": 3_500, "vocational_trainees": 350}
 # F0 cases in isolation per month relative to the March 2022 Omicron peak: none by M09.
 _F0_CURVE = (0.15, 0.3, 1.0, 0.45, 0.08, 0.02, 0.0, 0.01, 0.0)
 
@@ -1212,42 +1228,50 @@ def _commune_figures(rng: random.Random) -> dict[str, _Figures]:
         put(code, rows)
 
     put("covid_f0_active", [
-        [(None, None, round(s / 14_350 * rng.uniform(200, 380) * f * rng.uniform(0.7, 1.3)))
+        [(None, None, round(s / sum(size) * rng.uniform(200, 380) * f * rng.uniform(0.7, 1.3)))
          for f in _F0_CURVE] for s in size])
     # Inspections peak before Tết, in the food-safety action month (15 Apr – 15 May) and
     # before the Mid-Autumn festival.
     put("food_safety_inspected", [_running(r) for r in _grid(
-        rng, 174, size, (2.0, 1.6, 0.5, 0.5, 2.2, 0.5, 0.3, 0.6, 1.5), active=0.75)])
+        rng, _TOTALS["food_safety_inspected"], size, (2.0, 1.6, 0.5, 0.5, 2.2, 0.5, 0.3, 0.6, 1.5),
+        active=0.75)])
 
     needy = [s * c.poverty for s, c in zip(size, _COMMUNES, strict=True)]
-    gifts = _grid(rng, 3_640, needy, (0.55, 0.42, 0.03, 0, 0, 0, 0, 0, 0))
+    # Tết (1 Feb 2022) gifts go out in M01-M02, a few late ones in M03.
+    gifts = _grid(rng, _TOTALS["tet_gifts"], needy, (0.55, 0.42, 0.03, 0, 0, 0, 0, 0, 0))
     flat = [g for row in gifts for g in row]
     # Gift values in steps of 50,000 đồng, roughly 450,000 đồng a gift.
-    value = _split(1_641_750_000 // 50_000, [g * rng.uniform(0.8, 1.25) for g in flat])
+    value = _split(_TOTALS["tet_gifts_value"] // 50_000,
+                   [g * rng.uniform(0.8, 1.25) for g in flat])
     put("tet_gifts", [_running(r) for r in gifts])
     put("tet_gifts_value", [_running([v * 50_000 for v in value[i * _MONTHS:(i + 1) * _MONTHS]])
                             for i in range(n)])
 
-    job_plans = _split(3_500, [s * rng.uniform(0.85, 1.15) for s in size])
-    jobs = _grid(rng, 2_585, size, (0.8, 0.6, 1.3, 1.1, 1.1, 1.0, 1.0, 1.0, 1.0))
+    job_plans = _split(_PLANS["jobs_created"], [s * rng.uniform(0.85, 1.15) for s in size])
+    jobs = _grid(rng, _TOTALS["jobs_created"], size,
+                 (0.8, 0.6, 1.3, 1.1, 1.1, 1.0, 1.0, 1.0, 1.0))
     put("jobs_created", [_running(r, p) for r, p in zip(jobs, job_plans, strict=True)])
-    workers = _grid(rng, 240, size, (1,) * _MONTHS, active=0.45)
+    # Loans are disbursed in batches, in steps of 5,000,000 đồng.
+    workers = _grid(rng, _TOTALS["job_loans_workers"], size, (1,) * _MONTHS, active=0.45)
     flat = [w for row in workers for w in row]
-    loans = _split(13_125_000_000 // 5_000_000, [w * rng.uniform(0.7, 1.3) for w in flat])
+    loans = _split(_TOTALS["job_loans_value"] // 5_000_000,
+                   [w * rng.uniform(0.7, 1.3) for w in flat])
     put("job_loans_value", [_running([v * 5_000_000 for v in loans[i * _MONTHS:(i + 1) * _MONTHS]])
                             for i in range(n)])
     put("job_loans_workers", [_running(r) for r in workers])
 
     # Vocational training comes in classes of 15-35 trainees, none in the Tết month.
     trainees = [[0] * _MONTHS for _ in range(n)]
-    for size_of_class in _split(225, [rng.uniform(0.7, 1.3) for _ in range(9)]):
+    for size_of_class in _split(_TOTALS["vocational_trainees"],
+                                [rng.uniform(0.7, 1.3) for _ in range(9)]):
         commune = rng.choices(range(n), weights=size)[0]
         trainees[commune][rng.choice((0, 2, 3, 4, 5, 6, 7, 8))] += size_of_class
-    training_plans = _split(350, [s * rng.uniform(0.8, 1.2) for s in size])
+    training_plans = _split(_PLANS["vocational_trainees"],
+                            [s * rng.uniform(0.8, 1.2) for s in size])
     put("vocational_trainees", [_running(r, p) for r, p in zip(trainees, training_plans,
                                                                  strict=True)])
 
-    households = _split(14_350, size)
+    households = _split(_TOTALS["households"], size)
     rows = []
     for final in households:
         path = [final]
@@ -1256,7 +1280,9 @@ def _commune_figures(rng: random.Random) -> dict[str, _Figures]:
         rows.append([(None, None, h) for h in path])
     put("households", rows)
 
-    for prefix, start_total, end_total in (("poor", 56, 33), ("near_poor", 99, 69)):
+    for prefix in ("poor", "near_poor"):
+        start_total = _TOTALS[f"{prefix}_households_start"]
+        end_total = _TOTALS[f"{prefix}_households"]
         starts = _split(start_total, [w * rng.uniform(0.8, 1.2) for w in needy])
         drops = _split_capped(start_total - end_total,
                               [s * rng.uniform(0.7, 1.3) for s in starts], starts)
@@ -1296,7 +1322,8 @@ def _town_figures(rng: random.Random) -> dict[str, _Figures]:
     # 14th (M02): one gift to every poor and near-poor household and full orphan.
     party: _Figures = {}
     by_month = [0] * _MONTHS
-    for code, total in (("party_gifts_poor", 56), ("party_gifts_near_poor", 99),
+    for code, total in (("party_gifts_poor", _TOTALS["poor_households_start"]),
+                        ("party_gifts_near_poor", _TOTALS["near_poor_households_start"]),
                         ("party_gifts_orphan", 11)):
         early = round(total * rng.uniform(0.2, 0.4))
         flows = [early, total - early] + [0] * (_MONTHS - 2)
@@ -1381,13 +1408,11 @@ def _write_report(path: Path, report: _Report, catalog: dict[str, _Indicator]) -
     for cell in ("A4", "A5", "E1", "E2", "E3"):
         sheet[cell].alignment = Alignment(horizontal="center")
 
-    section = 0
     codes = [c for c in catalog if c in report.figures]
-    for domain in dict.fromkeys(catalog[c].domain for c in codes):
+    for section, domain in enumerate(dict.fromkeys(catalog[c].domain for c in codes)):
         row += 1
         sheet.cell(row, 1, _ROMAN[section]).font = bold
         sheet.cell(row, 2, _SECTIONS[domain]).font = bold
-        section += 1
         for number, code in enumerate((c for c in codes if catalog[c].domain == domain), 1):
             indicator = catalog[code]
             plan, flow, cumulative = report.figures[code][m - 1]
@@ -1446,9 +1471,9 @@ def _reports(rng: random.Random, people: _People, catalog: dict[str, _Indicator]
     for reporter, top, units, place, chair, habits in senders:
         signers = (people.name(rng.random() < 0.4), people.name(rng.random() < 0.7))
         for m in range(1, _MONTHS + 1):
-            day = rng.choice((12, 13, 14, 14, 14, 15, 16))
-            while date(YEAR, m, day).weekday() >= 5:
-                day = day - 1 if day > 12 else day + 1
+            # Reports are dated on a working day around the 14th, the data cut-off.
+            days = [d for d in (12, 13, 14, 14, 14, 15, 16) if date(YEAR, m, d).weekday() < 5]
+            day = rng.choice(days)
             late = rng.choice((1, 2, 3)) if rng.random() < 0.08 else 0
             arrived = (datetime(YEAR, m, day, rng.randint(9, 15), rng.randint(0, 59))
                        + timedelta(days=late))
@@ -1462,7 +1487,7 @@ def _reports(rng: random.Random, people: _People, catalog: dict[str, _Indicator]
 
 def _correct(reports: list[_Report]) -> _Report:
     """Long Thủy's September report first went out with a typo in the number of households;
-    the corrected file (sửa) follows two days later and is the one that counts."""
+    the corrected file (sửa) follows three days later and is the one that counts."""
     index = next(i for i, r in enumerate(reports) if r.reporter == "ubnd_25217" and r.month == 9)
     right = reports[index]
     plan, flow, households = right.figures["households"][8]

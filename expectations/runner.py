@@ -40,8 +40,10 @@ def suite_config(name: str) -> dict:
 def _context():
     import great_expectations as gx
 
-    # GX logs each metric at INFO and draws tqdm bars; neither helps a nightly log.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX logs each metric at INFO (some of its loggers set their own level) and draws
+    # tqdm bars; neither helps a nightly log.
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("great_exp")]:
+        logging.getLogger(name).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     asset = context.data_sources.add_pandas("frames").add_dataframe_asset("frame")

@@ -46,7 +46,7 @@ _DATE_LINE = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})")
 _PERIOD_PATTERNS = [
     re.compile(r"thang (\d{1,2}) nam (\d{4})"),
     re.compile(r"thang (\d{1,2}) (\d{4})"),
-    re.compile(r"\bt (\d{1,2}) (\d{4})\b"),
+    re.compile(r"\bt ?(\d{1,2}) (\d{4})\b"),
 ]
 _FILENAME_PERIOD = re.compile(r"(?:thang|\bt)\s*(\d{1,2})(?:\s+(\d{4}))?\b")
 

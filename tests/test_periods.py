@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -24,7 +25,7 @@ def test_decree_09_periods(code, start, end, months):
 def test_months_tile_every_year_without_gaps():
     months = [p for p in calendar(2021, 2026) if p.period_type == "month"]
     assert len(months) == 72
-    for before, after in zip(months, months[1:], strict=False):
+    for before, after in itertools.pairwise(months):
         assert after.start_date == before.end_date + dt.timedelta(days=1)
 
 

@@ -121,7 +121,9 @@ def _dq_per_file(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
             table_level = not finding.rows and not finding.success
             rows.append({
                 "sha256": sha256, "suite": finding.suite, "expectation": finding.expectation,
-                "severity": finding.severity, "success": count == 0 and not table_level,
+                # A `mostly` expectation can pass with some unexpected rows.
+                "severity": finding.severity,
+                "success": finding.success or (count == 0 and not table_level),
                 "observed": finding.observed if (count or table_level) else None,
                 "unexpected_count": count, "message": finding.message or None,
             })
