@@ -64,7 +64,8 @@ def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object]) -> 
         con.execute("begin")
         counts = warehouse.record_batch(con, str(run["run_id"]), batch)
         warehouse.load_reference(con)
-        warehouse.build_models(con)
+        warehouse.build_models(con, str(run["run_id"]))
+        warehouse.validate_facts(con, str(run["run_id"]))
         warehouse.check_invariants(con)
         summary = {**run, **counts, "status": "succeeded",
                    "finished_at": raw_archive.local_now()}

@@ -19,9 +19,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from expectations.runner import validate
 from extract.reference import home_units
 from transform import dimensions
-from transform.staging import Batch
+from transform.staging import Batch, suite_params
 
 STAGING_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "procedure_code",
                    "procedure_name", "field", "channel", "service_level", "online_eligible",
@@ -155,11 +156,33 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     con.unregister("_frame")
 
 
-def build_models(con: duckdb.DuckDBPyConnection) -> None:
+def build_models(con: duckdb.DuckDBPyConnection, run_id: str = "adhoc") -> None:
+    """Rebuild every model in file-name order. Models that record findings read the run's
+    id from the temp table `current_run`."""
+    con.execute("create or replace temp table current_run as select ? as run_id", [run_id])
     for name, sql in models():
         if name != "00_schema.sql":
             con.execute(sql)
     apply_column_comments(con)
+
+
+def validate_facts(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Run the fact tables' GX suites on the rebuilt facts; an error-severity failure stops
+    the publish like a broken invariant."""
+    params = suite_params(pd.Timestamp.now())
+    failed = []
+    for suite in ("fact_dossier", "fact_indicator"):
+        frame = con.execute(f"select * from {suite}").df()
+        if frame.empty:
+            continue
+        for f in validate(frame, suite, params):
+            con.execute("insert into dq_result values (?, null, ?, ?, ?, ?, ?, ?, ?)",
+                        [run_id, suite, f.expectation, f.severity, f.success, f.observed,
+                         f.unexpected_count, f.message or None])
+            if f.severity == "error" and not f.success:
+                failed.append(f"{suite}: {f.expectation}")
+    if failed:
+        raise InvariantBroken("; ".join(failed))
 
 
 def check_invariants(con: duckdb.DuckDBPyConnection) -> None:
