@@ -34,11 +34,17 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
-def _run(paths, trigger: str) -> dict:
+def _run(paths, trigger: str, start=None) -> dict:
     from flows.nightly import run_nightly
+    from load.lock import WriterBusy
 
-    with console.status("Đang chạy luồng nightly (đọc tệp, kiểm tra, nạp kho số liệu)…"):
-        summary = run_nightly(paths, trigger=trigger)
+    try:
+        with console.status("Đang chạy (đọc tệp, kiểm tra, nạp kho số liệu)…"):
+            summary = start() if start else run_nightly(paths, trigger=trigger)
+    except WriterBusy as exc:
+        console.print(f"[red]Thư mục dữ liệu {paths.data_dir} đang được một lần chạy khác ghi; "
+                      f"hãy chạy lại sau.[/red] ({exc})")
+        raise typer.Exit(2) from exc
     console.print(
         f"[green]Xong.[/green] Tệp mới: {summary['files_seen']}, nạp: {summary['files_loaded']}"
         f", từ chối: {summary['files_rejected']}; dòng nạp: {summary['rows_loaded']}, dòng "
@@ -93,6 +99,48 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
         console.print(f"[red]Không có thư mục tệp đến {paths.inbox}.[/red]")
         raise typer.Exit(1)
     _run(paths, "manual")
+
+
+@app.command()
+def backfill(period_from: Annotated[str, typer.Option("--from", help="Tháng đầu, ví dụ 2022-M01.")],
+             period_to: Annotated[str, typer.Option("--to", help="Tháng cuối, ví dụ 2022-M09.")],
+             unit: Annotated[str | None, typer.Option(help="Chỉ một đơn vị, ví dụ 25217.")] = None,
+             data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+             verbose: Verbose = False) -> None:
+    """Đọc lại từ kho lưu trữ các tệp của những tháng này và dựng lại báo cáo."""
+    _quiet_prefect(verbose)
+    from baocao.paths import DataPaths
+    from flows.nightly import run_backfill
+    from transform.periods import month_range
+
+    paths = DataPaths.of(data_dir, warehouse)
+    try:
+        month_range(period_from, period_to)
+    except ValueError as exc:
+        console.print(f"[red]Khoảng tháng không hợp lệ: {period_from} … {period_to} (cần dạng "
+                      "2022-M01).[/red]")
+        raise typer.Exit(1) from exc
+    _run(paths, "backfill", lambda: run_backfill(paths, period_from, period_to, unit))
+
+
+@app.command()
+def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+           runs: Annotated[int, typer.Option(help="Số lần chạy gần nhất.")] = 5) -> None:
+    """Các lần chạy gần nhất, tệp bị từ chối và báo cáo còn thiếu."""
+    from baocao.paths import DataPaths
+    from baocao.status import print_status
+
+    print_status(console, DataPaths.of(data_dir, warehouse), runs)
+
+
+@app.command()
+def serve(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+          inbox: Annotated[Path | None, typer.Option("--inbox")] = None) -> None:
+    """Phục vụ lịch chạy: nightly lúc 01:30 (giờ Việt Nam) và backfill theo yêu cầu."""
+    from baocao.paths import DataPaths
+    from flows.deployments import serve_deployments
+
+    serve_deployments(DataPaths.of(data_dir, warehouse, inbox))
 
 
 @app.command()

@@ -28,7 +28,7 @@ class InboxFile:
     """A file as first seen: where it came from, its content hash and its archived copy."""
     path: str
     sha256: str
-    archive_path: str
+    archive_path: str  # relative to the data folder
     file_mtime: dt.datetime  # local time (Asia/Ho_Chi_Minh)
     first_seen_at: dt.datetime
 
@@ -48,9 +48,9 @@ class FileResult:
         return "; ".join(errors) if self.rejected else None
 
 
-def extract_file(file: InboxFile) -> FileResult:
+def extract_file(file: InboxFile, data_dir: Path) -> FileResult:
     """Read an archived file; a file that cannot be read is a rejected result, not a crash."""
-    path = Path(file.archive_path)
+    path = data_dir / file.archive_path
     suffix = Path(file.path).suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:

@@ -1,9 +1,16 @@
-"""The nightly flow: inbox → archive → extract → validate → load in one transaction →
-rebuild reports → atomic publish."""
+"""The nightly and backfill flows: inbox → archive → extract → validate → load in one
+transaction → rebuild reports → atomic publish.
+
+Both hold the data folder's writer lock for the whole run, mark their stage in
+DATA_DIR/run/state.json, and on failure publish only a failure record: the published
+warehouse keeps yesterday's figures.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from pathlib import Path
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
@@ -13,7 +20,9 @@ from prefect.runtime import flow_run
 from baocao.paths import DataPaths
 from extract.inbox import FileResult, InboxFile, extract_file
 from load import archive as raw_archive
-from load import warehouse
+from load import run_state, warehouse
+from load.lock import writer_lock
+from transform.periods import month_range
 from transform.staging import Batch, build_batch
 
 CHUNK = 50  # files per extract task: enough to amortise a task's overhead
@@ -21,23 +30,32 @@ CHUNK = 50  # files per extract task: enough to amortise a task's overhead
 
 @task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def archive_new_files(paths: DataPaths) -> list[InboxFile]:
-    """Archive every inbox file whose content the warehouse has not seen yet."""
+    """Archive every inbox file whose content the warehouse has not seen yet; files already
+    loaded (same sha256) are skipped without being parsed."""
     logger = get_run_logger()
     known = warehouse.known_hashes(paths.warehouse)
     seen_at = raw_archive.local_now()
     new: dict[str, InboxFile] = {}
-    candidates = raw_archive.inbox_files(paths.inbox)
+    candidates = raw_archive.inbox_files(paths.inbox) if paths.inbox.is_dir() else []
     for path in candidates:
         digest = raw_archive.sha256_of(path)
         if digest not in known and digest not in new:
-            new[digest] = raw_archive.archive(path, paths.archive, digest, seen_at)
+            new[digest] = raw_archive.archive(path, paths.data_dir, digest, seen_at)
     logger.info("inbox: %d files, %d new", len(candidates), len(new))
     return list(new.values())
 
 
+@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> list[InboxFile]:
+    """The archived files a backfill of these months (and unit) must read again."""
+    files = warehouse.files_for_backfill(paths.warehouse, months, unit)
+    get_run_logger().info("backfill: %d archived files to read again", len(files))
+    return files
+
+
 @task(cache_policy=NO_CACHE)
-def extract_chunk(files: list[InboxFile]) -> list[FileResult]:
-    results = [extract_file(f) for f in files]
+def extract_chunk(files: list[InboxFile], data_dir: Path) -> list[FileResult]:
+    results = [extract_file(f, data_dir) for f in files]
     get_run_logger().info(
         "extracted %d files: %d one-stop, %d workbooks, %d rejected", len(results),
         sum(r.kind == "one_stop" for r in results), sum(r.kind == "workbook" for r in results),
@@ -59,40 +77,108 @@ def validate_batch(results: list[FileResult]) -> Batch:
 def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object]) -> dict:
     """One transaction: record, stage, rebuild, check; then publish the file atomically."""
     logger = get_run_logger()
+    run_id = str(run["run_id"])
+    run_state.mark(paths.data_dir, run_id, "load")
     con = warehouse.open_working_copy(paths.warehouse, paths.working)
     try:
         con.execute("begin")
-        counts = warehouse.record_batch(con, str(run["run_id"]), batch)
+        counts = warehouse.record_batch(con, run_id, batch)
         warehouse.load_reference(con)
-        warehouse.build_models(con, str(run["run_id"]))
-        warehouse.validate_facts(con, str(run["run_id"]))
+        warehouse.build_models(con, run_id)
+        warehouse.validate_facts(con, run_id)
         warehouse.check_invariants(con)
         summary = {**run, **counts, "status": "succeeded",
                    "finished_at": raw_archive.local_now()}
         warehouse.record_run(con, summary)
+        warehouse.record_publish(con, run_id)
         con.execute("commit")
     except Exception:
         con.close()
         raise
+    run_state.mark(paths.data_dir, run_id, "publish")
     warehouse.publish(con, paths.working, paths.warehouse)
     logger.info("published %s: %s", paths.warehouse, counts)
     return summary
+
+
+def _run(paths: DataPaths, run: dict[str, object], find_files) -> dict:
+    """The steps both flows share, under the writer lock, with failures recorded."""
+    run_id = str(run["run_id"])
+    with writer_lock(paths.data_dir, run_id), _run_log(paths, run_id):
+        raw_archive.remove_partial_copies(paths.data_dir)
+        try:
+            run_state.mark(paths.data_dir, run_id, "archive")
+            files = find_files()
+            run_state.mark(paths.data_dir, run_id, "extract")
+            results: list[FileResult] = []
+            for start in range(0, len(files), CHUNK):
+                results += extract_chunk(files[start:start + CHUNK], paths.data_dir)
+            run_state.mark(paths.data_dir, run_id, "validate")
+            batch = validate_batch(results)
+            summary = load_and_publish(batch, paths, {**run, "files_seen": len(files)})
+        except Exception as exc:
+            get_run_logger().error("run %s failed: %s", run_id, exc)
+            warehouse.publish_failure(paths.warehouse, paths.working,
+                                      {**run, "status": "failed",
+                                       "finished_at": raw_archive.local_now(),
+                                       "error": f"{type(exc).__name__}: {exc}"})
+            run_state.mark(paths.data_dir, run_id, "failed")
+            raise
+        run_state.mark(paths.data_dir, run_id, "done")
+        return summary
+
+
+class _run_log:
+    """Engineers' log of one run in DATA_DIR/logs/, besides Prefect's own."""
+
+    def __init__(self, paths: DataPaths, run_id: str):
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        stamp = raw_archive.local_now().strftime("%Y%m%d-%H%M%S")
+        self.handler = logging.FileHandler(paths.logs / f"run-{stamp}-{run_id[:8]}.log")
+        self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        self.loggers = [logging.getLogger("prefect.flow_runs"),
+                        logging.getLogger("prefect.task_runs")]
+
+    def __enter__(self):
+        # The console may be quiet (WARNING) for data staff; the file always gets INFO.
+        self.levels = [logger.level for logger in self.loggers]
+        for logger in self.loggers:
+            logger.addHandler(self.handler)
+            logger.setLevel(logging.INFO)
+        self.handler.setLevel(logging.INFO)
+
+    def __exit__(self, *exc):
+        for logger, level in zip(self.loggers, self.levels, strict=True):
+            logger.removeHandler(self.handler)
+            logger.setLevel(level)
+        self.handler.close()
+
+
+def _start(flow_name: str, trigger: str, parameters: dict) -> dict[str, object]:
+    return {"run_id": str(flow_run.get_id() or dt.datetime.now().isoformat()),
+            "flow": flow_name, "trigger": trigger, "parameters": parameters,
+            "started_at": raw_archive.local_now()}
 
 
 @flow(name="nightly", log_prints=False)
 def nightly(data_dir: str = "data", warehouse_path: str | None = None,
             inbox: str | None = None, trigger: str = "manual") -> dict:
     paths = DataPaths.of(data_dir, warehouse_path, inbox)
-    run = {"run_id": str(flow_run.get_id() or dt.datetime.now().isoformat()), "flow": "nightly",
-           "trigger": trigger, "parameters": {"data_dir": data_dir, "inbox": str(paths.inbox),
-                                              "warehouse": str(paths.warehouse)},
-           "started_at": raw_archive.local_now()}
-    files = archive_new_files(paths)
-    results: list[FileResult] = []
-    for start in range(0, len(files), CHUNK):
-        results += extract_chunk(files[start:start + CHUNK])
-    batch = validate_batch(results)
-    return load_and_publish(batch, paths, {**run, "files_seen": len(files)})
+    run = _start("nightly", trigger, {"data_dir": data_dir, "inbox": str(paths.inbox),
+                                      "warehouse": str(paths.warehouse)})
+    return _run(paths, run, lambda: archive_new_files(paths))
+
+
+@flow(name="backfill", log_prints=False)
+def backfill(period_from: str, period_to: str, unit: str | None = None,
+             data_dir: str = "data", warehouse_path: str | None = None) -> dict:
+    """Read the archived files of these months again (after a parser or catalog fix, or a
+    correction) and rebuild; the result equals a fresh build from the same files."""
+    paths = DataPaths.of(data_dir, warehouse_path)
+    months = month_range(period_from, period_to)
+    run = _start("backfill", "backfill", {"from": period_from, "to": period_to, "unit": unit,
+                                          "data_dir": data_dir})
+    return _run(paths, run, lambda: archived_files(paths, months, unit))
 
 
 def run_nightly(paths: DataPaths, trigger: str = "manual") -> dict:
@@ -100,4 +186,7 @@ def run_nightly(paths: DataPaths, trigger: str = "manual") -> dict:
                    inbox=str(paths.inbox), trigger=trigger)
 
 
-
+def run_backfill(paths: DataPaths, period_from: str, period_to: str,
+                 unit: str | None = None) -> dict:
+    return backfill(period_from=period_from, period_to=period_to, unit=unit,
+                    data_dir=str(paths.data_dir), warehouse_path=str(paths.warehouse))

@@ -33,9 +33,11 @@ def inbox_files(inbox: Path) -> list[Path]:
                   and not p.name.startswith(IGNORED_PREFIXES))
 
 
-def archive(path: Path, archive_dir: Path, sha256: str, seen_at: dt.datetime) -> InboxFile:
-    """Copy a file into the archive (once per content) and describe it."""
-    target = archive_dir / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+def archive(path: Path, data_dir: Path, sha256: str, seen_at: dt.datetime) -> InboxFile:
+    """Copy a file into DATA_DIR/archive (once per content) and describe it. The archive
+    path is recorded relative to the data folder, so the folder can be moved or copied."""
+    relative = Path("archive") / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+    target = data_dir / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(target.suffix + ".part")
@@ -43,5 +45,13 @@ def archive(path: Path, archive_dir: Path, sha256: str, seen_at: dt.datetime) ->
         partial.replace(target)  # never a half-copied file under the final name
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, LOCAL).replace(tzinfo=None,
                                                                            microsecond=0)
-    return InboxFile(path=str(path), sha256=sha256, archive_path=str(target),
+    return InboxFile(path=str(path), sha256=sha256, archive_path=str(relative),
                      file_mtime=mtime, first_seen_at=seen_at)
+
+
+def remove_partial_copies(data_dir: Path) -> int:
+    """Copies cut short by a killed run; the file is copied again from the inbox."""
+    leftovers = list((data_dir / "archive").glob("*/*.part"))
+    for leftover in leftovers:
+        leftover.unlink()
+    return len(leftovers)

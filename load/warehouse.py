@@ -20,6 +20,8 @@ import duckdb
 import pandas as pd
 
 from expectations.runner import validate
+from extract.inbox import InboxFile
+from load.archive import local_now
 from extract.reference import home_units
 from transform import dimensions
 from transform.staging import Batch, suite_params
@@ -90,25 +92,42 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> dict[str, int]:
-    """Insert the batch's files, staged rows, rejections and findings; returns counts."""
+    """Insert the batch's files, staged rows, rejections and findings; returns counts.
+
+    A file already recorded (a backfill reads it again from the archive) keeps its id and
+    first sighting; what was staged or rejected from it before is replaced."""
     file_ids: dict[str, int] = {}
     for result in batch.results:
         f, ex = result.file, result.extract
         rejected_rows = sum(1 for p in result.problems if p.severity == "error" and p.row_number)
-        file_id = con.execute(
-            """insert into etl_file (path, archive_path, sha256, kind, unit_code, reporter,
-                   period_code, report_date, exported_at, file_mtime, first_seen_at,
-                   first_seen_run, status, error, rows_read)
-               values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning file_id""",
-            [f.path, f.archive_path, f.sha256, result.kind,
-             getattr(ex, "unit_code", None), getattr(ex, "reporter", None),
-             getattr(ex, "period_code", None), getattr(ex, "report_date", None),
-             (getattr(ex, "exported_at", None) or f.file_mtime) if result.kind == "one_stop"
-             else None,
-             f.file_mtime, f.first_seen_at, run_id,
-             "rejected" if result.rejected else "loaded", result.error,
-             _rows_read(result) + (0 if ex is not None else rejected_rows)],
-        ).fetchone()[0]
+        values = {
+            "kind": result.kind,
+            "unit_code": getattr(ex, "unit_code", None),
+            "reporter": getattr(ex, "reporter", None),
+            "period_code": getattr(ex, "period_code", None),
+            "report_date": getattr(ex, "report_date", None),
+            "exported_at": (getattr(ex, "exported_at", None) or f.file_mtime)
+            if result.kind == "one_stop" else None,
+            "status": "rejected" if result.rejected else "loaded",
+            "error": result.error,
+            "rows_read": _rows_read(result) + (0 if ex is not None else rejected_rows),
+        }
+        known = con.execute("select file_id from etl_file where sha256 = ?",
+                            [f.sha256]).fetchone()
+        if known:
+            file_id = known[0]
+            for table in ("stg_dossier", "stg_indicator", "rejected_row"):
+                con.execute(f"delete from {table} where file_id = ?", [file_id])
+            con.execute(f"update etl_file set {', '.join(f'{k} = ?' for k in values)}"
+                        " where file_id = ?", [*values.values(), file_id])
+        else:
+            file_id = con.execute(
+                f"""insert into etl_file (path, archive_path, sha256, file_mtime, first_seen_at,
+                        first_seen_run, {', '.join(values)})
+                    values (?, ?, ?, ?, ?, ?, {', '.join('?' for _ in values)})
+                    returning file_id""",
+                [f.path, f.archive_path, f.sha256, f.file_mtime, f.first_seen_at, run_id,
+                 *values.values()]).fetchone()[0]
         file_ids[f.sha256] = file_id
 
     def with_ids(frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,7 +152,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> d
                                     where s.file_id = etl_file.file_id), 0),
             rows_rejected = (select count(*) from rejected_row r
                              where r.file_id = etl_file.file_id)
-        where first_seen_run = ?""", [run_id])
+        where file_id in (select unnest(?::integer[]))""", [list(file_ids.values())])
     return {
         "files_loaded": sum(not r.rejected for r in batch.results),
         "files_rejected": sum(r.rejected for r in batch.results),
@@ -211,6 +230,57 @@ def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, object]) -> None:
     columns = list(row)
     con.execute(f"insert into etl_run ({', '.join(columns)}) values"
                 f" ({', '.join('?' for _ in columns)})", [row[c] for c in columns])
+
+
+def record_publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """meta_publish: one row telling dashboards how fresh the warehouse is."""
+    con.execute("""
+        create or replace table meta_publish as
+        select ?::timestamp as published_at,
+               (select max(coalesce(exported_at, cast(report_date as timestamp), file_mtime))
+                from etl_file where status = 'loaded') as data_as_of,
+               ? as run_id""", [local_now(), run_id])
+
+
+def files_for_backfill(published: Path, months: list[str], unit: str | None
+                       ) -> list[InboxFile]:
+    """Archived files to read again for these months: workbooks of those months (of the
+    unit's reporters), one-stop exports holding dossiers open during them, and every
+    rejected file (a fix may now let it load)."""
+    if not published.exists():
+        return []
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute("""
+            with span as (
+                select min(start_date) as first_day, max(end_date) as last_day
+                from dim_period where period_code in (select unnest(?::varchar[]))
+            )
+            select f.path, f.sha256, f.archive_path, f.file_mtime, f.first_seen_at
+            from etl_file f, span
+            where (f.kind = 'workbook' and f.period_code in (select unnest(?::varchar[]))
+                   and (?::varchar is null or f.unit_code = ?))
+               or (f.kind = 'one_stop' and f.file_id in (
+                      select s.file_id from stg_dossier s
+                      where cast(s.received_at as date) <= span.last_day
+                        and (s.closed_at is null
+                             or cast(s.closed_at as date) >= span.first_day)
+                        and (?::varchar is null or s.unit_code = ?)))
+               or f.status = 'rejected'
+            order by f.file_id""", [months, months, unit, unit, unit, unit]).fetchall()
+    return [InboxFile(path=p, sha256=h, archive_path=a, file_mtime=m, first_seen_at=s)
+            for p, h, a, m, s in rows]
+
+
+def publish_failure(published: Path, working: Path, run: dict[str, object]) -> None:
+    """Record a failed run in the published warehouse without changing its figures: the
+    same copy → write → atomic replace as a successful run."""
+    con = open_working_copy(published, working)
+    try:
+        record_run(con, run)
+    except Exception:
+        con.close()
+        raise
+    publish(con, working, published)
 
 
 def publish(con: duckdb.DuckDBPyConnection, working: Path, published: Path) -> None:

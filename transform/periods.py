@@ -63,3 +63,13 @@ def parse_period(code: str) -> Period:
         if period.period_code == code:
             return period
     raise ValueError(f"unknown period code {code!r}")
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """The month codes from `first` to `last` inclusive ('2022-M01' … '2022-M09')."""
+    start, end = parse_period(first), parse_period(last)
+    if start.period_type != "month" or end.period_type != "month" or end.end_date < \
+            start.end_date:
+        raise ValueError(f"not a range of months: {first} … {last}")
+    return [p.period_code for p in calendar(start.year, end.year)
+            if p.period_type == "month" and start.end_date <= p.end_date <= end.end_date]

@@ -16,7 +16,8 @@ create table if not exists etl_run (
     files_loaded integer,
     files_rejected integer,
     rows_loaded bigint,
-    rows_rejected bigint
+    rows_rejected bigint,
+    error varchar                        -- why a failed run failed (nothing was published)
 );
 
 create table if not exists etl_file (
