@@ -49,6 +49,9 @@ def _run(paths, trigger: str, start=None) -> dict:
         f"[green]Xong.[/green] Tệp mới: {summary['files_seen']}, nạp: {summary['files_loaded']}"
         f", từ chối: {summary['files_rejected']}; dòng nạp: {summary['rows_loaded']}, dòng "
         f"bị loại: {summary['rows_rejected']}. Kho số liệu: {paths.warehouse}")
+    from baocao.quality import run_summary
+
+    console.print(run_summary(paths.warehouse, str(summary["run_id"])), highlight=False)
     return summary
 
 
@@ -151,3 +154,50 @@ def report(period: Annotated[str, typer.Option(help="Kỳ báo cáo, ví dụ 20
     from baocao.paths import DataPaths
 
     _print_report(DataPaths.of(data_dir, warehouse).warehouse, period, unit)
+
+
+@app.command()
+def check(file: Annotated[Path, typer.Argument(help="Tệp cần kiểm tra (.xlsx, .xls, .ods, "
+                                                   ".csv).")]) -> None:
+    """Kiểm tra một tệp trước khi bỏ vào hộp thư: in những gì đọc được và mọi lỗi kèm ô.
+    Không cần kho số liệu. Mã thoát 0: không có lỗi; 1: có lỗi."""
+    if not file.is_file():
+        console.print(f"[red]Không có tệp {file}.[/red]")
+        raise typer.Exit(1)
+    from baocao.check import check_file, render
+
+    with console.status("Đang đọc và kiểm tra tệp…"):
+        checked = check_file(file)
+    console.print(render(checked), highlight=False)
+    raise typer.Exit(0 if checked.ok else 1)
+
+
+@app.command()
+def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy, hoặc 'last' (lần chạy "
+                                             "mới nhất có kiểm tra số liệu).")] = "last",
+            out: Annotated[Path | None, typer.Option("--out", help="Tệp HTML cần ghi (mặc định "
+                                                     "DATA_DIR/quality/run-<mã>.html).")] = None,
+            data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
+    """Ghi trang HTML chất lượng số liệu của một lần chạy: theo từng đơn vị, tệp và dòng bị
+    từ chối, vi phạm quy tắc, giá trị bất thường, báo cáo thiếu hoặc muộn (kèm tệp, trang, ô)."""
+    import duckdb
+
+    from baocao import quality as page
+    from baocao.paths import DataPaths
+
+    paths = DataPaths.of(data_dir, warehouse)
+    if not paths.warehouse.exists():
+        console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
+                      "[/red]")
+        raise typer.Exit(1)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        try:
+            data = page.fetch(con, run)
+        except LookupError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    target = out or paths.data_dir / "quality" / f"run-{data.run['run_id']}.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page.render(data), encoding="utf-8")
+    console.print(page.summary(data), highlight=False)
+    console.print(f"Đã ghi trang chất lượng số liệu: {target}")

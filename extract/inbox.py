@@ -11,12 +11,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.one_stop import OneStopExtract, looks_like_one_stop, one_stop_from_sheets
+from extract.one_stop import (
+    OneStopExtract,
+    looks_like_one_stop,
+    one_stop_from_sheets,
+    read_one_stop_csv,
+)
 from extract.problems import FileRejected, Problem
 from extract.tabular import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
     UnreadableFile,
+    read_csv_head,
     read_csv_rows,
     read_sheets,
 )
@@ -54,6 +60,10 @@ def extract_file(file: InboxFile, data_dir: Path) -> FileResult:
     suffix = Path(file.path).suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
+            head = read_csv_head(path)
+            if looks_like_one_stop([head.sheet]):  # a dossier export: DuckDB reads it in bulk
+                result = read_one_stop_csv(path, head)
+                return FileResult(file, "one_stop", result, list(result.problems))
             with path.open("rb") as handle:
                 sheets = [read_csv_rows(handle)]
         elif suffix in SPREADSHEET_SUFFIXES:
@@ -67,7 +77,7 @@ def extract_file(file: InboxFile, data_dir: Path) -> FileResult:
             result = one_stop_from_sheets(sheets)
             return FileResult(file, "one_stop", result, list(result.problems))
         if looks_like_workbook(sheets):
-            result = workbook_from_sheets(sheets, Path(file.path).name)
+            result = workbook_from_sheets(sheets, Path(file.path).name, source=path)
             return FileResult(file, "workbook", result, list(result.problems))
         return _rejected(file, "unknown", "unrecognised_file",
                          "Không nhận ra tệp: không có dòng tiêu đề của danh sách hồ sơ một cửa "

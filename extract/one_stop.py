@@ -1,26 +1,45 @@
-"""The one-stop system's dossier export (`.xlsx`, `.xls`, `.csv`) → one row per dossier.
+"""The one-stop system's dossier export (`.xlsx`, `.xls`, HTML saved as `.xls`, `.csv`) →
+one row per dossier.
 
 Only whitelisted columns are ever kept: personal data (applicant, ID number, phone,
 address, e-mail) and the free-text description are dropped as the header is matched,
-before any value is parsed, stored or logged. Every rule here is vectorised over the
-file's rows; bad rows are returned with their reason, the rest is returned clean.
+before any value is parsed, stored or logged.
+
+Every rule runs as SQL in an in-memory DuckDB, over a relation `raw` of the matched
+columns as text (one row per data row, with its spreadsheet row number). A CSV export is
+read into `raw` by DuckDB itself (a province-wide export holds a million rows); a workbook's
+rows, already in memory, are handed over as a frame, with date cells kept as timestamps.
+Values that repeat (status, channel, level, unit) are folded and mapped once per distinct
+value; dates are parsed with one `strptime` format per distinct shape of text
+(`00/00/0000 00:00`), the shapes checked in Python against the one date pattern of
+`extract.numbers`. Bad rows are returned with their reason, the rest is returned clean.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import BinaryIO
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from extract.numbers import NotADate, parse_vn_date
+from extract.numbers import parse_vn_date
 from extract.problems import FileRejected, Problem
-from extract.reference import REORGANISATION_DATE, resolve_unit
-from extract.tabular import CSV_SUFFIXES, Sheet, read_csv_rows, read_sheets
+from extract.reference import REORGANISATION_DATE, home_units, resolve_unit
+from extract.tabular import (
+    CSV_SUFFIXES,
+    CsvHead,
+    Sheet,
+    has_blank_line_after,
+    read_csv_head,
+    read_csv_rows,
+    read_sheets,
+)
 from extract.text import (
     best_header_guess,
     cell_address,
@@ -28,6 +47,7 @@ from extract.text import (
     fold,
     synonym_index,
 )
+from transform.due_dates import fill_missing_due_dates
 
 # Canonical field → header texts seen in exports. Columns not listed (personal data, free
 # text, STT, unknown extras) are never read.
@@ -63,6 +83,7 @@ STATUS_OUTCOME: dict[str, str | None] = {
     **{fold(s): "withdrawn" for s in ["Rút hồ sơ", "Công dân yêu cầu rút hồ sơ",
                                        "Trả lại hồ sơ", "Từ chối", "Dừng xử lý"]},
 }
+OUTCOMES = ["resolved", "withdrawn", "not_received"]
 CHANNELS = {
     **{fold(s): "online" for s in ["Trực tuyến", "2"]},
     **{fold(s): "direct" for s in ["Trực tiếp", "1"]},
@@ -76,9 +97,16 @@ DATE_FIELDS = ["received_at", "due_date", "extended_due_date", "finished_at", "h
 DOSSIER_COLUMNS = ["dossier_code", "unit_code", "procedure_code", "procedure_name", "field",
                    "channel", "service_level", "online_eligible", "received_at", "due_date",
                    "closed_at", "outcome", "row_number"]
-_BAD_DATE = object()  # marks a cell that holds text but no date
+CONTENT_COLUMNS = [c for c in DOSSIER_COLUMNS if c != "row_number"]
 _EXPORTED = re.compile(r"ngay xuat|thoi diem xuat|ngay trich xuat")
 _DATE_TEXT = re.compile(r"\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+# The one date pattern (extract.numbers), applied to a value's shape: digits as '0'.
+_DATE_SHAPE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})"
+                         r"(?:([ T]+)(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+_DIGITS = "0123456789"
+# Unit names resolve to the units of the day of receipt: before or after the 2025 reform.
+_AFTER = f"coalesce(cast(received_at__at as date) >= date '{REORGANISATION_DATE}', false)"
 
 
 @dataclass
@@ -92,31 +120,72 @@ class OneStopExtract:
 
 def read_one_stop(fileobj: BinaryIO, filename: str) -> OneStopExtract:
     """Read one export; raise FileRejected when no sheet has a recognisable header."""
-    suffix = PurePath(filename).suffix.lower()
-    sheets = [read_csv_rows(fileobj)] if suffix in CSV_SUFFIXES else read_sheets(fileobj)
-    return one_stop_from_sheets(sheets)
+    if PurePath(filename).suffix.lower() not in CSV_SUFFIXES:
+        return one_stop_from_sheets(read_sheets(fileobj))
+    with tempfile.TemporaryDirectory() as folder:  # DuckDB reads CSV from a file
+        path = Path(folder) / "export.csv"
+        path.write_bytes(fileobj.read())
+        return read_one_stop_csv(path)
 
 
 def looks_like_one_stop(sheets: list[Sheet]) -> bool:
     return any(find_header_row(s.rows, HEADER_INDEX, REQUIRED) for s in sheets)
 
 
+def read_one_stop_csv(path: Path, head: CsvHead | None = None) -> OneStopExtract:
+    """A CSV export, read by DuckDB without ever loading the personal-data columns. Files
+    DuckDB would number differently from a spreadsheet (empty lines between rows) or cannot
+    decode (UTF-16 big-endian) go through the general reader."""
+    head = head or read_csv_head(path)
+    found = find_header_row(head.sheet.rows, HEADER_INDEX, REQUIRED)
+    if not found:
+        raise FileRejected([_header_problem([head.sheet])])
+    header_row, mapping = found
+    skip = head.lines_read[header_row]
+    if head.encoding is None or has_blank_line_after(path, skip, head.encoding):
+        return _from_general_reader(path)
+    con = duckdb.connect()
+    try:
+        _csv_into_raw(con, path, head, header_row, mapping)
+    except duckdb.InvalidInputError:  # what DuckDB cannot parse, the csv module may
+        con.close()
+        return _from_general_reader(path)
+    with con:
+        return _extract(con, mapping, header_row, head.sheet.name, head.sheet.rows[:header_row])
+
+
+def _from_general_reader(path: Path) -> OneStopExtract:
+    with path.open("rb") as handle:
+        return one_stop_from_sheets([read_csv_rows(handle)])
+
+
 def one_stop_from_sheets(sheets: list[Sheet]) -> OneStopExtract:
     for sheet in sheets:
         found = find_header_row(sheet.rows, HEADER_INDEX, REQUIRED)
         if found:
-            return _extract(sheet, *found)
+            header_row, mapping = found
+            with duckdb.connect() as con:
+                frame = _raw_frame(sheet.rows[header_row + 1:], mapping)
+                con.register("raw_frame", frame)
+                con.execute("create temp table raw as select " + ", ".join(
+                    f"cast({c} as {'timestamp' if c.endswith('__cell') else 'varchar'}) as {c}"
+                    for c in frame.columns) + " from raw_frame")
+                return _extract(con, mapping, header_row, sheet.name, sheet.rows[:header_row])
+    raise FileRejected([_header_problem(sheets)])
+
+
+def _header_problem(sheets: list[Sheet]) -> Problem:
     sheet = max(sheets, key=lambda s: len(best_header_guess(s.rows, HEADER_INDEX)[1]),
                 default=Sheet("", []))
     row, mapping = best_header_guess(sheet.rows, HEADER_INDEX)
     missing = sorted(REQUIRED - mapping.keys())
     header_cells = [str(c) for c in (sheet.rows[row] if sheet.rows else []) if c not in (None, "")]
-    raise FileRejected([Problem(
+    return Problem(
         "header_not_found", "error",
         "Không tìm thấy dòng tiêu đề của danh sách hồ sơ. Thiếu cột: "
         + ", ".join(HEADERS[f][0] for f in missing)
         + (f". Dòng {row + 1} có các cột: " + "; ".join(header_cells) if header_cells else ""),
-        sheet=sheet.name or None, row_number=row + 1 if header_cells else None)])
+        sheet=sheet.name or None, row_number=row + 1 if header_cells else None)
 
 
 def exported_at_from_title(rows: list[list[object]]) -> dt.datetime | None:
@@ -130,84 +199,46 @@ def exported_at_from_title(rows: list[list[object]]) -> dt.datetime | None:
     return None
 
 
-def _extract(sheet: Sheet, header_row: int, mapping: dict[str, int]) -> OneStopExtract:
-    body = sheet.rows[header_row + 1:]
-    frame = pd.DataFrame(
-        {f: [row[col] if col < len(row) else None for row in body] for f, col in mapping.items()}
-    )
-    frame["row_number"] = np.arange(header_row + 2, header_row + 2 + len(body))
-    blank = frame.drop(columns="row_number").map(_is_blank).all(axis=1)
-    frame = frame[~blank].reset_index(drop=True)
-    rows_read = len(frame)
-    text = frame.drop(columns="row_number").map(_as_text)
-    reasons = pd.Series("", index=frame.index)
+# ---------------------------------------------------------------- the relation `raw`
 
-    def reject(mask: pd.Series, rule: str) -> None:
-        nonlocal reasons
-        reasons = reasons.mask(mask & (reasons == ""), rule)
+def _csv_into_raw(con: duckdb.DuckDBPyConnection, path: Path, head: CsvHead,
+                  header_row: int, mapping: dict[str, int]) -> None:
+    """`raw` from the data rows after the header, in file order (so its rowid is the row's
+    position below the header); only the matched columns are selected."""
+    width = len(head.sheet.rows[header_row])
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    selected = ", ".join(
+        f"nullif(trim(c{col}, $ws), '') as {name}" for name, col in mapping.items())
+    for parallel in ("true", "false"):
+        try:
+            con.execute(f"""
+                create or replace temp table raw as
+                select {selected} from read_csv($path, auto_detect = false, header = false,
+                    skip = $skip, delim = $delim, quote = '"', escape = '"',
+                    encoding = $encoding, columns = {columns}, null_padding = true,
+                    strict_mode = false, parallel = {parallel})""",
+                        {"path": str(path), "skip": head.lines_read[header_row],
+                         "delim": head.delimiter, "encoding": head.encoding,
+                         "ws": _WHITESPACE})
+            break
+        except duckdb.InvalidInputError as exc:
+            # DuckDB pads short rows in parallel only when no quoted field holds a line
+            # break; such a file is read again on one thread.
+            if parallel == "false" or "parallel=false" not in str(exc):
+                raise
 
-    reject(text["dossier_code"] == "", "missing_dossier_code")
-    dates = {}
-    for name in DATE_FIELDS:
-        if name in frame:
-            parsed, bad = _parse_dates(frame[name])
-            dates[name] = parsed
-            reject(bad, f"unparseable_date:{name}")
-    outcome = text["status"].map(fold).map(STATUS_OUTCOME)
-    reject(~text["status"].map(fold).isin(STATUS_OUTCOME.keys()), "unknown_status")
-    channel = _channel(text, mapping)
-    reject(channel.isna(), "unknown_channel")
-    received = dates["received_at"]
-    reject(received.isna(), "missing_received_date")
-    closed = _first_present(dates, ["finished_at", "handed_over_at"], len(frame))
-    due = _first_present(dates, ["extended_due_date", "due_date"], len(frame))
-    is_closed = outcome.isin(["resolved", "withdrawn"])
-    reject(is_closed & closed.isna(), "closed_without_date")
-    reject(closed.dt.normalize() < received.dt.normalize(), "finished_before_received")
-    unit_text = text["receiving_unit"] if "receiving_unit" in text else text.get(
-        "processing_unit", pd.Series("", index=frame.index))
-    unit_code = _resolve_units(unit_text, received)
-    reject(unit_code.isna(), "unknown_unit")
-    level = text.get("service_level", pd.Series("", index=frame.index)).map(fold).map(
-        SERVICE_LEVELS)
-    reject(level.isna(), "unknown_service_level")
 
-    dossiers = pd.DataFrame({
-        "dossier_code": text["dossier_code"],
-        "unit_code": unit_code,
-        "procedure_code": text.get("procedure_code"),
-        "procedure_name": text.get("procedure_name"),
-        "field": text.get("field"),
-        "channel": channel,
-        "service_level": level,
-        "online_eligible": level.isin(["3", "4"]),
-        "received_at": received,
-        "due_date": due.dt.normalize(),
-        "closed_at": closed.where(is_closed),
-        "outcome": outcome,
-        "row_number": frame["row_number"],
-    })
-    for name in ("procedure_code", "procedure_name", "field"):
-        dossiers[name] = dossiers[name].replace("", None) if name in text else None
-    _reject_conflicting_duplicates(dossiers, reasons)
-
-    problems = [
-        Problem(reason.split(":")[0], "error", _reason_vi(reason), sheet=sheet.name or None,
-                row_number=int(frame.at[i, "row_number"]),
-                cell=_cell_of(reason, mapping, int(frame.at[i, "row_number"])),
-                raw={k: v for k, v in text.loc[i].items() if v != ""})
-        for i, reason in reasons[reasons != ""].items()
-    ]
-    problems += _warnings(dossiers[reasons == ""], sheet.name)
-    accepted = dossiers[reasons == ""].drop_duplicates(
-        subset=[c for c in DOSSIER_COLUMNS if c != "row_number"])
-    return OneStopExtract(
-        dossiers=accepted[DOSSIER_COLUMNS].reset_index(drop=True),
-        problems=problems,
-        exported_at=exported_at_from_title(sheet.rows[:header_row]),
-        sheet=sheet.name,
-        rows_read=rows_read,
-    )
+def _raw_frame(body: list[list[object]], mapping: dict[str, int]) -> pd.DataFrame:
+    """A workbook's data rows as `raw`: every cell as trimmed text, date cells (and dates
+    stored as numbers) also as timestamps in `<field>__cell`."""
+    columns: dict[str, object] = {}
+    for name, col in mapping.items():
+        cells = [row[col] if col < len(row) else None for row in body]
+        columns[name] = pd.Series([_as_text(c) or None for c in cells], dtype=object)
+        if name in DATE_FIELDS:
+            columns[f"{name}__cell"] = pd.Series([_date_cell(c) for c in cells],
+                                                 dtype="datetime64[us]")
+    return pd.DataFrame(columns)
 
 
 def _is_blank(value: object) -> bool:
@@ -223,72 +254,246 @@ def _as_text(value: object) -> str:
     return str(value).strip()
 
 
-def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse a date column: date cells as they are, text day-first with optional time."""
-    def one(value: object) -> object:
-        if _is_blank(value):
-            return None
-        if isinstance(value, int | float):  # a date cell without date formatting
-            return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))
+def _date_cell(value: object) -> dt.datetime | None:
+    """A cell typed as a date; None for text (parsed later) and other types (bad dates)."""
+    if isinstance(value, bool) or _is_blank(value):
+        return None
+    if isinstance(value, int | float):  # a date cell without date formatting
         try:
-            return parse_vn_date(value)
-        except NotADate:
-            return _BAD_DATE
-
-    parsed = pd.Series([one(v) for v in column], index=column.index, dtype=object)
-    bad = parsed.map(lambda v: v is _BAD_DATE).astype(bool)
-    as_datetime = pd.to_datetime(parsed.where(~bad, None), errors="coerce")
-    return as_datetime.astype("datetime64[us]"), bad
+            return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))
+        except OverflowError:
+            return None
+    if isinstance(value, dt.date):
+        return parse_vn_date(value)
+    return None
 
 
-def _first_present(dates: dict[str, pd.Series], names: list[str], length: int) -> pd.Series:
-    out = pd.Series(pd.NaT, index=range(length), dtype="datetime64[us]")
-    for name in reversed(names):
-        if name in dates:
-            out = dates[name].where(dates[name].notna(), out)
-    return out
+# ---------------------------------------------------------------- rules, as SQL on `raw`
+
+def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row: int,
+             sheet: str, title: list[list[object]]) -> OneStopExtract:
+    raw_columns = {name for (name,) in con.execute(
+        "select column_name from duckdb_columns() where table_name = 'raw'").fetchall()}
+    dates = [f for f in DATE_FIELDS if f in mapping]
+    texts = [(f, _parsed_text(con, f)) for f in dates]
+    cells = {f: f"{f}__cell" if f"{f}__cell" in raw_columns else "cast(null as timestamp)"
+             for f in dates}
+    # A row whose matched cells are all empty is no row (a date cell also has its text).
+    con.execute(f"""create or replace temp table parsed as
+        select * exclude ({', '.join(f'{f}__text' for f in dates)}),
+               {', '.join(f"coalesce({cells[f]}, {f}__text) as {f}__at, ({f} is not null"
+                          f" and {cells[f]} is null and {f}__text is null) as {f}__bad"
+                          for f in dates)}
+        from (select rowid + {header_row + 2} as row_number, *,
+                     {', '.join(f'{sql} as {f}__text' for f, sql in texts)} from raw)
+        where not ({' and '.join(f'{f} is null' for f in mapping)})""")
+    rows_read = con.execute("select count(*) from parsed").fetchone()[0]
+    _register_lookups(con, mapping)
+    con.execute(_staged_sql(mapping))
+    _settle_duplicates(con)
+
+    accepted = _accepted_frame(con, mapping)
+    accepted, computed = fill_missing_due_dates(accepted)
+    problems = _rejected_problems(con, mapping, sheet)
+    problems += _warnings(accepted, computed, sheet)
+    return OneStopExtract(dossiers=accepted, problems=problems,
+                          exported_at=exported_at_from_title(title), sheet=sheet,
+                          rows_read=rows_read)
 
 
-def _channel(text: pd.DataFrame, mapping: dict[str, int]) -> pd.Series:
-    if "channel" in mapping:
-        return text["channel"].map(fold).map(CHANNELS)
-    if "online_flag" in mapping:
-        return text["online_flag"].map(fold).isin(ONLINE_FLAG_TRUE).map(
-            {True: "online", False: "direct"})
-    return pd.Series(None, index=text.index, dtype=object)
+def _parsed_text(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """SQL for a date column's text as a timestamp (null for no date): one strptime format
+    per distinct shape of the text that matches the date pattern."""
+    shapes = [s for (s,) in con.execute(
+        f"select distinct translate({name}, $digits, '0000000000') from raw"
+        f" where {name} is not null", {"digits": _DIGITS}).fetchall()]
+    branches = "".join(f" when '{shape}' then try_strptime({name}, '{fmt}')"
+                       for shape in shapes if (fmt := _strptime_format(shape)))
+    parsed = (f"(case translate({name}, '{_DIGITS}', '0000000000'){branches} end)"
+              if branches else "cast(null as timestamp)")
+    # DuckDB reads year 0000 as 1 BC; the date pattern's calendar starts at year 1.
+    return f"(case when {parsed} >= timestamp '0001-01-01' then {parsed} end)"
 
 
-def _resolve_units(unit_text: pd.Series, received: pd.Series) -> pd.Series:
-    """Resolve each distinct (name, before/after the 2025 reorganisation) once."""
-    after = received.dt.date >= REORGANISATION_DATE
-    keys = pd.DataFrame({"text": unit_text, "after": after.fillna(False)})
-    resolved = {
-        (t, a): resolve_unit(t, REORGANISATION_DATE if a else REORGANISATION_DATE
-                             - dt.timedelta(days=1))
-        for t, a in keys.drop_duplicates().itertuples(index=False)
+def _strptime_format(shape: str) -> str | None:
+    """'00/00/0000 00:00' → '%d/%m/%Y %H:%M'; None for a shape that is no date."""
+    match = _DATE_SHAPE.fullmatch(shape)
+    if not match:
+        return None
+    sep1, sep2, gap, second = (match.group(i) for i in (2, 4, 6, 9))
+    fmt = f"%d{sep1}%m{sep2}%Y"
+    if gap:
+        fmt += f"{gap}%H:%M" + (":%S" if second else "")
+    return fmt
+
+
+def _register_lookups(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> None:
+    """Small tables mapping each distinct text to its meaning, folded once per value."""
+    def distinct(column: str) -> list[str]:
+        return [v for (v,) in con.execute(
+            f"select distinct {column} from parsed where {column} is not null").fetchall()]
+
+    channel = next((f for f in ("channel", "online_flag") if f in mapping), None)
+    unit = _unit_column(mapping)
+    units = con.execute(
+        f"select distinct {unit}, {_AFTER} from parsed where {unit} is not null"
+    ).fetchall() if unit else []
+    lookups = {
+        "status_map (text varchar, outcome varchar)": [
+            (t, STATUS_OUTCOME[fold(t)]) for t in distinct("status")
+            if fold(t) in STATUS_OUTCOME],
+        "level_map (text varchar, level varchar)": [
+            (t, SERVICE_LEVELS.get(fold(t))) for t in distinct("service_level")
+        ] if "service_level" in mapping else [],
+        "channel_map (text varchar, channel varchar)": [
+            (t, CHANNELS.get(fold(t)) if channel == "channel"
+             else "online" if fold(t) in ONLINE_FLAG_TRUE else "direct")
+            for t in distinct(channel)] if channel else [],
+        "unit_map (text varchar, after boolean, unit_code varchar)": [
+            (t, after, resolve_unit(t, REORGANISATION_DATE if after else
+                                    REORGANISATION_DATE - dt.timedelta(days=1)))
+            for t, after in units],
     }
-    return pd.Series([resolved[(t, a)] for t, a in keys.itertuples(index=False)],
-                     index=unit_text.index, dtype=object)
+    for table, rows in lookups.items():
+        con.execute(f"create or replace temp table {table}")
+        if rows:
+            con.executemany(f"insert into {table.split()[0]} values"
+                            f" ({', '.join('?' for _ in rows[0])})", rows)
 
 
-def _reject_conflicting_duplicates(dossiers: pd.DataFrame, reasons: pd.Series) -> None:
-    """A code twice in one export with different content: neither row can be trusted."""
-    content = [c for c in DOSSIER_COLUMNS if c != "row_number"]
-    ok = reasons == ""
-    distinct = dossiers[ok].drop_duplicates(subset=content)
-    conflicting = distinct["dossier_code"][distinct["dossier_code"].duplicated(keep=False)]
-    mask = ok & dossiers["dossier_code"].isin(set(conflicting))
-    reasons[mask] = "conflicting_duplicate"
+def _unit_column(mapping: dict[str, int]) -> str | None:
+    return next((f for f in ("receiving_unit", "processing_unit") if f in mapping), None)
 
 
-def _warnings(dossiers: pd.DataFrame, sheet: str) -> list[Problem]:
-    no_due = dossiers["due_date"].isna() & dossiers["outcome"].isna() | (
-        dossiers["due_date"].isna() & (dossiers["outcome"] == "resolved"))
-    if not no_due.any():
-        return []
-    return [Problem("missing_due_date", "warning",
-                    f"{int(no_due.sum())} hồ sơ không có ngày hẹn trả: tính là đúng hạn/trong "
-                    "hạn như hệ thống một cửa.", sheet=sheet or None)]
+def _staged_sql(mapping: dict[str, int]) -> str:
+    """Every row with its values in the warehouse's terms and its first reason, if any."""
+    dates = [f for f in DATE_FIELDS if f in mapping]
+    closed = _first_of(["finished_at__at", "handed_over_at__at"], mapping)
+    due = _first_of(["extended_due_date__at", "due_date__at"], mapping)
+    unit = _unit_column(mapping)
+    channel = next((f for f in ("channel", "online_flag") if f in mapping), None)
+    channel_value = {"channel": "c.channel", "online_flag": "coalesce(c.channel, 'direct')",
+                     None: "cast(null as varchar)"}[channel]
+    level = ("coalesce(l.level, case when p.service_level is null then '2' end)"
+             if "service_level" in mapping else "'2'")
+    optional = ", ".join(f"p.{f}" if f in mapping else f"cast(null as varchar) as {f}"
+                         for f in ("procedure_code", "procedure_name", "field"))
+    joins = [
+        "left join status_map s on s.text = p.status",
+        f"left join channel_map c on c.text = p.{channel}" if channel else "",
+        "left join level_map l on l.text = p.service_level"
+        if "service_level" in mapping else "",
+        f"left join unit_map u on u.text = p.{unit} and u.after = {_AFTER}" if unit else "",
+    ]
+    reasons = [("p.dossier_code is null", "missing_dossier_code")]
+    reasons += [(f"{f}__bad", f"unparseable_date:{f}") for f in dates]
+    reasons += [
+        ("status_text is null", "unknown_status"),
+        ("channel is null", "unknown_channel"),
+        ("received_at is null", "missing_received_date"),
+        ("outcome in ('resolved', 'withdrawn') and closed is null", "closed_without_date"),
+        ("cast(closed as date) < cast(received_at as date)", "finished_before_received"),
+        ("unit_code is null", "unknown_unit"),
+        ("service_level is null", "unknown_service_level"),
+    ]
+    reason = "case " + " ".join(f"when {cond} then '{rule}'" for cond, rule in reasons) + " end"
+    return f"""
+        create or replace temp table staged as
+        select row_number, dossier_code, unit_code, procedure_code, procedure_name, field,
+               channel, service_level,
+               coalesce(service_level in ('3', '4'), false) as online_eligible,
+               received_at, cast(cast(due as date) as timestamp) as due_date,
+               case when outcome in ('resolved', 'withdrawn') then closed end as closed_at,
+               outcome, {reason} as reason
+        from (
+            select p.row_number, p.dossier_code, {"u.unit_code" if unit else
+                                                   "cast(null as varchar) as unit_code"},
+                   {optional}, {channel_value} as channel, {level} as service_level,
+                   p.received_at__at as received_at, {due} as due, {closed} as closed,
+                   s.outcome, s.text as status_text, {', '.join(f'p.{f}__bad' for f in dates)}
+            from parsed p {' '.join(joins)}
+        ) p"""
+
+
+def _first_of(columns: list[str], mapping: dict[str, int]) -> str:
+    present = [f"p.{c}" for c in columns if c.removesuffix("__at") in mapping]
+    if not present:
+        return "cast(null as timestamp)"
+    return f"coalesce({', '.join(present)})" if len(present) > 1 else present[0]
+
+
+def _settle_duplicates(con: duckdb.DuckDBPyConnection) -> None:
+    """A code twice in one export with different content: neither row can be trusted, both
+    are rejected. Repeated identical rows are one dossier: the first is kept."""
+    content = ", ".join(CONTENT_COLUMNS)
+    con.execute("""
+        create or replace temp table repeated as
+        select * from staged where reason is null and dossier_code in (
+            select dossier_code from staged where reason is null group by 1
+            having count(*) > 1)""")
+    con.execute(f"""
+        update staged set reason = 'conflicting_duplicate'
+        where reason is null and dossier_code in (
+            select dossier_code from (select distinct {content} from repeated)
+            group by 1 having count(*) > 1)""")
+    con.execute(f"""
+        delete from staged where reason is null and row_number in (
+            select row_number from repeated
+            qualify row_number() over (partition by {content} order by row_number) > 1)""")
+
+
+def _accepted_frame(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> pd.DataFrame:
+    """The accepted rows as a frame; columns of few distinct values as categories (a
+    million-row export passes through GX and into DuckDB far faster so)."""
+    home = sorted({u.unit_code for u in home_units()})
+    enums = {"unit_code": home, "channel": ["online", "direct", "postal"],
+             "service_level": ["2", "3", "4"], "outcome": OUTCOMES}
+    for name in ("procedure_code", "procedure_name", "field"):
+        enums[name] = [v for (v,) in con.execute(
+            f"select distinct {name} from staged where reason is null and {name} is not null"
+            " order by 1").fetchall()]
+    for name, values in enums.items():
+        con.execute(f"create type t_{name} as enum ({_sql_values(values)})")
+    columns = ", ".join(f"cast({c} as t_{c}) as {c}" if c in enums else c
+                        for c in DOSSIER_COLUMNS)
+    return con.execute(f"select {columns} from staged where reason is null"
+                       " order by row_number").df()
+
+
+def _sql_values(values: list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
+                       sheet: str) -> list[Problem]:
+    fields = list(mapping)
+    rows = con.execute(f"""
+        select s.row_number, s.reason, {', '.join(f'p.{f}' for f in fields)}
+        from staged s join parsed p using (row_number)
+        where s.reason is not null order by s.row_number""").fetchall()
+    return [
+        Problem(reason.split(":")[0], "error", _reason_vi(reason), sheet=sheet or None,
+                row_number=row_number, cell=_cell_of(reason, mapping, row_number),
+                raw={f: v for f, v in zip(fields, values, strict=True) if v is not None})
+        for row_number, reason, *values in rows
+    ]
+
+
+def _warnings(dossiers: pd.DataFrame, computed: int, sheet: str) -> list[Problem]:
+    warnings = []
+    if computed:
+        warnings.append(Problem(
+            "computed_due_date", "warning",
+            f"{computed} hồ sơ không có ngày hẹn trả: tính theo thời hạn giải quyết của thủ "
+            "tục (ngày làm việc, trừ thứ Bảy, Chủ nhật và ngày nghỉ lễ).", sheet=sheet or None))
+    no_due = dossiers["due_date"].isna() & (
+        dossiers["outcome"].isna() | (dossiers["outcome"] == "resolved"))
+    if no_due.any():
+        warnings.append(Problem(
+            "missing_due_date", "warning",
+            f"{int(no_due.sum())} hồ sơ không có ngày hẹn trả: tính là đúng hạn/trong hạn như "
+            "hệ thống một cửa.", sheet=sheet or None))
+    return warnings
 
 
 _REASONS_VI = {

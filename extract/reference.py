@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
+from pathlib import Path
 
 from vietnamadminunits import convert_address
 from vietnamadminunits.database.main import query
@@ -24,6 +26,8 @@ HOME_PROVINCE = "70"
 HOME_DISTRICT = "688"
 # Resolution 1662/NQ-UBTVQH15 and its peers: the 2025 units took effect on 1 July 2025.
 REORGANISATION_DATE = dt.date(2025, 7, 1)
+# An indicator catalog kept outside the package (staff's copy of indicators.csv), if set.
+CATALOG_ENV = "BAOCAO_CATALOG"
 
 
 def _seed_rows(name: str) -> list[dict[str, str]]:
@@ -53,7 +57,7 @@ class Catalog:
     indicators: dict[str, Indicator]
     ratios: list[dict[str, str]]
 
-    @property
+    @cached_property
     def index(self) -> dict[str, str]:
         """Folded name or synonym → indicator code."""
         out: dict[str, str] = {}
@@ -61,6 +65,13 @@ class Catalog:
             for text in (ind.name_vi, *ind.synonyms):
                 out[fold(text)] = ind.code
         return out
+
+
+def _catalog_rows() -> list[dict[str, str]]:
+    override = os.environ.get(CATALOG_ENV)
+    if override:
+        return list(csv.DictReader(Path(override).read_text(encoding="utf-8").splitlines()))
+    return _seed_rows("indicators.csv")
 
 
 @cache
@@ -77,7 +88,7 @@ def load_catalog() -> Catalog:
             reporter_scope=row["reporter_scope"],
             synonyms=tuple(_synonyms(row["synonyms"])),
         )
-        for row in _seed_rows("indicators.csv")
+        for row in _catalog_rows()
     }
     return Catalog(indicators=indicators, ratios=_seed_rows("ratios.csv"))
 

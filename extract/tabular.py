@@ -1,9 +1,13 @@
 """Spreadsheet and CSV files as plain rows of cells.
 
 Every reader starts here: `.xlsx`, `.xls` and `.ods` through python-calamine (fast, and it
-keeps cached formula values and date cells), CSV with its encoding and delimiter detected
+keeps cached formula values and date cells), HTML tables saved under an `.xls` name (some
+systems' "Excel" export is that) through lxml, CSV with its encoding and delimiter detected
 from the bytes, since systems and Excel versions differ and staff cannot be asked which.
 Rows keep their absolute position so that problems can name the real cell.
+
+Large CSV exports are not read here row by row: `read_csv_head` reads only the first rows
+(to find the header) and says how DuckDB can read the rest (`extract/one_stop.py`).
 """
 
 from __future__ import annotations
@@ -11,9 +15,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
+import lxml.html
 from python_calamine import CalamineWorkbook
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -31,9 +38,13 @@ class UnreadableFile(ValueError):
 
 
 def read_sheets(fileobj: BinaryIO) -> list[Sheet]:
-    """All sheets of a workbook, cells as Python values (str, float, int, datetime, …)."""
+    """All sheets of a workbook, cells as Python values (str, float, int, datetime, …).
+    An HTML page under a spreadsheet's name is read as one sheet of text cells."""
+    data = fileobj.read()
+    if is_html(data):
+        return [read_html_rows(data)]
     try:
-        book = CalamineWorkbook.from_filelike(fileobj)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
         raise UnreadableFile(str(exc)) from exc
     sheets = []
@@ -67,3 +78,100 @@ def read_csv_rows(fileobj: BinaryIO) -> Sheet:
     text = decode_text(fileobj.read())
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     return Sheet(name="", rows=[list(row) for row in reader])
+
+
+def is_html(data: bytes) -> bool:
+    """An HTML table export, whatever its name says: recognised by its first bytes."""
+    head = data[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", errors="ignore").encode()
+    head = head.removeprefix(codecs.BOM_UTF8).lstrip().lower()
+    return head.startswith(b"<") and (b"<table" in head or b"<html" in head
+                                       or b"<!doctype html" in head)
+
+
+_TEXT_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "caption")
+
+
+def read_html_rows(data: bytes) -> Sheet:
+    """Every table row of the page, in order, as text cells (a cell spanning columns keeps
+    the columns after it in place); headings and paragraphs outside tables (the title block:
+    system, window, export date) as one-cell rows."""
+    try:
+        root = lxml.html.document_fromstring(decode_text(data).lstrip("\ufeff"))
+    except UnreadableFile:  # a legacy code page: lxml follows the page's <meta charset>
+        root = lxml.html.document_fromstring(data)
+    rows: list[list[object]] = []
+    for element in root.iter("tr", *_TEXT_BLOCKS):
+        if element.tag == "tr":
+            row: list[object] = []
+            for cell in element.iterchildren("td", "th"):
+                row.append(_cell_text(cell))
+                row += [None] * (int(cell.get("colspan", "1") or 1) - 1)
+            rows.append(row)
+        elif not any(a.tag == "table" for a in element.iterancestors()):
+            rows.append([_cell_text(element)])
+    return Sheet(name="", rows=rows)
+
+
+def _cell_text(element) -> str | None:
+    text = " ".join(element.text_content().split())
+    return text or None
+
+
+@dataclass
+class CsvHead:
+    """The first rows of a CSV file and what a bulk reader needs to read the rest."""
+    sheet: Sheet  # the first records, as text cells
+    delimiter: str
+    encoding: str | None  # 'utf-8' or 'utf-16' (little-endian, BOM) for DuckDB; else None
+    lines_read: list[int]  # physical lines up to and including each record (quoted
+    # fields may hold line breaks)
+
+
+def read_csv_head(path: Path, max_rows: int = 20, max_bytes: int = 1 << 20) -> CsvHead:
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes)
+        whole = not handle.read(1)
+    if data.startswith(codecs.BOM_UTF16_LE):
+        encoding, codec = "utf-16", "utf-16"
+    elif data.startswith(codecs.BOM_UTF16_BE):
+        encoding, codec = None, "utf-16"
+    else:
+        encoding, codec = "utf-8", "utf-8-sig"
+    try:
+        text = codecs.getincrementaldecoder(codec)().decode(data, final=whole)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"not UTF-8 or UTF-16 text: {exc}") from exc
+    if not whole:  # the last line may be cut short
+        text = text[:text.rfind("\n") + 1]
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows, lines_read = [], []
+    for row in reader:
+        rows.append(row)
+        lines_read.append(reader.line_num)
+        if len(rows) == max_rows:
+            break
+    return CsvHead(Sheet("", rows), delimiter, encoding, lines_read)
+
+
+def has_blank_line_after(path: Path, lines: int, encoding: str) -> bool:
+    """Whether an empty line follows the first `lines` lines, before the end of the file.
+    Bulk CSV readers skip empty lines; spreadsheet row numbers count them."""
+    newline = "\n".encode(encoding).removeprefix(codecs.BOM_UTF16_LE)
+    blank = [newline * 2, newline + "\r".encode(encoding).removeprefix(codecs.BOM_UTF16_LE)
+             + newline]
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            start = -1
+            for _ in range(lines):
+                start = view.find(newline, start + 1)
+                if start < 0:
+                    return False
+            end = len(view)
+            while end > start and view[end - 1] in b"\r\n\x00":
+                end -= 1
+            return any(view.find(pattern, start, end) >= 0 for pattern in blank)

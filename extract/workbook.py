@@ -1,26 +1,45 @@
 """A monthly report workbook (báo cáo tháng) → who reported, for which month, what values.
 
-The reporter and period come from the title block, the file name only as a fallback. The
-header row is searched for, indicator rows are matched to the catalog by folded text, and
-every cell that is not a number is reported with its address; one bad row never rejects
-the file.
+Every commune edits the template, so nothing about the layout is assumed: the report sheet
+is the one whose content matches the catalog, the header row is searched for in the first
+20 rows (one or two rows high, columns in any order, with the synonyms staff use), and the
+rows under it are matched to the catalog by folded text. The reporter and period come from
+the title block, the file name only as a fallback. Legacy-font text is converted first
+(`extract.legacy_text`). Every cell that cannot be read is reported with its address; one
+bad row never rejects the file.
+
+`source` (the file's bytes or path) is opened again only for what python-calamine does not
+tell: fonts of legacy text, and formulas or errors that it reads as empty cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 from dataclasses import dataclass
-from pathlib import PurePath
+from functools import lru_cache
+from pathlib import Path, PurePath
 from typing import BinaryIO
+from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 
+from extract import legacy_text
 from extract.numbers import NotANumber, parse_vn_number
 from extract.problems import FileRejected, Problem
-from extract.reference import Catalog, load_catalog, load_reporters, resolve_unit
+from extract.reference import (
+    Catalog,
+    Reporter,
+    home_units,
+    load_catalog,
+    load_reporters,
+    resolve_unit,
+)
 from extract.tabular import Sheet, read_sheets
-from extract.text import cell_address, find_header_row, fold, synonym_index
+from extract.text import cell_address, fold
 from transform.periods import month_code
 
 HEADERS: dict[str, list[str]] = {
@@ -29,26 +48,39 @@ HEADERS: dict[str, list[str]] = {
     "unit": ["Đơn vị tính", "ĐVT"],
     "plan": ["Kế hoạch", "KH", "Kế hoạch năm", "Chỉ tiêu kế hoạch", "Đối tượng"],
     "actual_month": ["Thực hiện trong tháng", "Trong tháng", "Thực hiện tháng", "TH tháng",
-                     "Kết quả trong tháng"],
+                     "Kết quả trong tháng", "Thực hiện"],
     "cumulative": ["Lũy kế", "Lũy kế từ đầu năm", "Lũy kế đến nay", "Cộng dồn"],
     "rate": ["Tỷ lệ", "Tỷ lệ %", "Tỷ lệ (%)", "Đạt %", "Đạt (%)"],
 }
-HEADER_INDEX = synonym_index(HEADERS)
+# A header cell matches a synonym, or starts with one ('Kế hoạch năm 2022', 'Lũy kế đến
+# 14/9/2022'); the longest synonym wins ('Chỉ tiêu kế hoạch' is a plan, not the indicator).
+_HEADER_KEYS = {fold(text): field for field, texts in HEADERS.items() for text in texts}
 VALUE_FIELDS = ("actual_month", "cumulative", "plan", "rate")
 ROW_COLUMNS = ["indicator_code", "actual_month", "cumulative", "plan_value", "printed_rate",
-               "row_number", "source_cell"]
+               "row_number", "source_cell", "plan_cell", "cumulative_cell", "rate_cell"]
+HEADER_ROWS = 20
 
-_ROMAN = re.compile(r"^[ivxlc]+$")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_SECTION_LETTER = re.compile(r"^[A-Z]$")
 _SIGNATURE = re.compile(r"^(nguoi lap bieu|tm |kt |chu tich|pho chu tich|thu truong|"
-                        r"giam doc|truong phong|noi nhan)")
-_TOTAL = re.compile(r"^(tong cong|cong|tong so)$")
+                        r"giam doc|truong phong|noi nhan|chanh van phong)")
+_TOTAL = re.compile(r"^(tong cong|cong|tong so|tong)( |$)")
+_COLUMN_NUMBER = re.compile(r"^([a-z]?\d{1,3}|[a-z])( ([a-z]?\d{1,3}|[a-z]))*$")
+_ENUMERATOR = re.compile(r"^((\d{1,2} )+|[a-h] )")
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _DATE_LINE = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})")
 _PERIOD_PATTERNS = [
-    re.compile(r"thang (\d{1,2}) nam (\d{4})"),
-    re.compile(r"thang (\d{1,2}) (\d{4})"),
-    re.compile(r"\bt ?(\d{1,2}) (\d{4})\b"),
+    re.compile(r"\bthang (\d{1,2})\b.*?\b(\d{4})\b"),  # 'tháng 9 và phương hướng tháng 10
+    re.compile(r"\bt ?(\d{1,2}) (\d{4})\b"),            # năm 2022' is September
 ]
 _FILENAME_PERIOD = re.compile(r"(?:thang|\bt)\s*(\d{1,2})(?:\s+(\d{4}))?\b")
+_NOT_THE_REPORTER = ("kinh gui", "don vi nhan", "noi nhan", "can cu")
+_REPORTER_LABEL = re.compile(r"^don vi bao cao ")
+_UNIT_ABBREVIATIONS = [(re.compile(r"^p "), "phuong "), (re.compile(r"^x "), "xa "),
+                       (re.compile(r"^tt "), "thi tran ")]
+_COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
+
+Source = bytes | Path | None
 
 
 @dataclass
@@ -64,62 +96,191 @@ class WorkbookExtract:
 
 def read_workbook(fileobj: BinaryIO, filename: str, catalog: Catalog | None = None
                   ) -> WorkbookExtract:
-    return workbook_from_sheets(read_sheets(fileobj), filename, catalog)
+    data = fileobj.read()
+    return workbook_from_sheets(read_sheets(io.BytesIO(data)), filename, catalog, source=data)
 
 
-def _header(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
-    found = find_header_row(sheet.rows, HEADER_INDEX, {"indicator"})
-    return found if found and ({"actual_month", "cumulative"} & found[1].keys()) else None
+# --------------------------------------------------------------------------- text keys
+# Workbooks repeat the same few hundred texts: their keys are cached across files.
+
+@lru_cache(maxsize=65536, typed=True)
+def _fold(value: object) -> str:
+    # 'Ð' (U+00D0, Icelandic eth) stands in for 'Đ' in text from old converters.
+    return fold(value.replace("Ð", "Đ").replace("ð", "đ") if isinstance(value, str) else value)
+
+
+@lru_cache(maxsize=8192)
+def _header_field(value: object) -> str | None:
+    words = _fold(value).split(" ")
+    for end in range(len(words), 0, -1):
+        field = _HEADER_KEYS.get(" ".join(words[:end]))
+        if field:
+            return field
+    return None
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _indicator_keys(text: object) -> tuple[str, ...]:
+    """The folded text, then without a leading enumerator ('1.', 'a)') and without a
+    trailing note in brackets ('(người)'), in the order they are tried."""
+    key = _fold(text)
+    keys = [key, _ENUMERATOR.sub("", key)]
+    if isinstance(text, str) and _TRAILING_NOTE.search(text):
+        bare = _fold(_TRAILING_NOTE.sub("", text))
+        keys += [bare, _ENUMERATOR.sub("", bare)]
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _catalog_code(index: dict[str, str], text: object) -> str | None:
+    for key in _indicator_keys(text):
+        code = index.get(key)
+        if code:
+            return code
+    return None
+
+
+# --------------------------------------------------------------------------- layout
+
+@dataclass(frozen=True)
+class _Header:
+    top: int  # 0-based row of the header's first row (the title block is above it)
+    bottom: int  # its last row: data start below
+    columns: dict[str, int]  # field → 0-based column
+
+
+def _row_fields(row: list[object]) -> dict[int, str]:
+    return {c: f for c, cell in enumerate(row) if isinstance(cell, str)
+            and (f := _header_field(cell))}
+
+
+def _find_header(rows: list[list[object]]) -> _Header | None:
+    """The first row among the first 20 that, alone or with the row under it (a two-row
+    header: 'Kết quả thực hiện' over 'Trong tháng' | 'Lũy kế'), names the indicator column
+    and the month's or the cumulative value."""
+    fields = [_row_fields(row) for row in rows[:HEADER_ROWS + 1]]
+    for top in range(min(HEADER_ROWS, len(rows))):
+        upper = fields[top]
+        if not upper:
+            continue
+        lower = fields[top + 1] if top + 1 < len(fields) else {}
+        # The lower row continues the header only if it holds nothing but header texts.
+        texts = [c for c in rows[top + 1] if c not in (None, "")] if lower else []
+        two_rows = bool(lower) and len(texts) == len(lower)
+        columns: dict[str, int] = {}
+        for part in ((lower, upper) if two_rows else (upper,)):
+            for col, field in sorted(part.items()):
+                if field not in columns and col not in columns.values():
+                    columns[field] = col
+        if "indicator" in columns and {"actual_month", "cumulative"} & columns.keys():
+            return _Header(top, top + 1 if two_rows else top, columns)
+    return None
+
+
+def _sheet_header(sheet: Sheet) -> _Header | None:
+    found = _find_header(sheet.rows)
+    if found is None and legacy_text.has_legacy_marks(sheet.rows[:HEADER_ROWS]):
+        for encoding in ("tcvn3", "vni"):  # a trial reading; fonts decide later
+            found = _find_header(legacy_text.convert_guessed(sheet.rows[:HEADER_ROWS + 1],
+                                                            encoding))
+            if found:
+                break
+    return found
 
 
 def looks_like_workbook(sheets: list[Sheet]) -> bool:
-    return any(_header(s) for s in sheets)
+    return any(_sheet_header(s) for s in sheets)
 
 
-def workbook_from_sheets(sheets: list[Sheet], filename: str, catalog: Catalog | None = None
-                         ) -> WorkbookExtract:
+def _matched_rows(rows: list[list[object]], header: _Header, index: dict[str, str]) -> int:
+    col = header.columns["indicator"]
+    return sum(1 for row in rows[header.bottom + 1:]
+               if col < len(row) and row[col] and _catalog_code(index, row[col]))
+
+
+def _is_column_numbers(row: list[object]) -> bool:
+    """The `1 2 3 …` / `(1) (2)` / `A B C 1 2` / `(4)=(3)/(2)` row under a header."""
+    cells = [_fold(c) for c in row if c not in (None, "")]
+    return len(cells) >= 3 and all(_COLUMN_NUMBER.match(c) for c in cells)
+
+
+# --------------------------------------------------------------------------- the file
+
+def workbook_from_sheets(sheets: list[Sheet], filename: str, catalog: Catalog | None = None,
+                         source: Source = None) -> WorkbookExtract:
     catalog = catalog or load_catalog()
-    for sheet in sheets:
-        found = _header(sheet)
-        if found:
-            return _extract(sheet.name, sheet.rows, *found, filename, catalog)
-    raise FileRejected([Problem(
-        "header_not_found", "error",
-        "Không tìm thấy dòng tiêu đề của bảng số liệu (cần cột 'Chỉ tiêu' và 'Thực hiện "
-        "trong tháng' hoặc 'Lũy kế') trong 20 dòng đầu của trang tính nào.")])
-
-
-def _extract(sheet: str, rows: list[list[object]], header_row: int, mapping: dict[str, int],
-             filename: str, catalog: Catalog) -> WorkbookExtract:
-    title = [fold(c) for row in rows[:header_row] for c in row if isinstance(c, str) and c]
-    report_date = _report_date(title)
-    period_code = _period(title, filename, sheet)
-    reporter = _reporter(title, sheet, period_code)
     problems: list[Problem] = []
-    records = []
+    candidates = []
+    for sheet in sheets:
+        header = _sheet_header(sheet)
+        if header is None:
+            continue
+        if legacy_text.has_legacy_marks(sheet.rows):
+            rows, found = _to_unicode(sheet, source)
+            problems += found
+            sheet = Sheet(sheet.name, rows)
+            header = _find_header(rows) or header
+        candidates.append((sheet, header))
+    if not candidates:
+        raise FileRejected([Problem(
+            "header_not_found", "error",
+            "Không tìm thấy dòng tiêu đề của bảng số liệu (cần cột 'Chỉ tiêu' và 'Thực hiện "
+            "trong tháng' hoặc 'Lũy kế') trong 20 dòng đầu của trang tính nào.")])
     index = catalog.index
-    for number in range(header_row + 1, len(rows)):
+    sheet, header = _report_sheet(candidates, index, filename) if len(candidates) > 1 \
+        else candidates[0]
+    return _extract(sheet, header, filename, catalog, index, source, problems)
+
+
+def _report_sheet(candidates: list[tuple[Sheet, _Header]], index: dict[str, str],
+                  filename: str) -> tuple[Sheet, _Header]:
+    """Of several sheets with a table (a list of indicators, last months' copies), the
+    report: one with catalog indicators, of the month the file name gives, else the latest
+    month, else the one with the most indicators."""
+    named = _FILENAME_PERIOD.search(fold(PurePath(filename).stem))
+
+    def rank(candidate: tuple[Sheet, _Header]) -> tuple:
+        sheet, header = candidate
+        matched = _matched_rows(sheet.rows, header, index)
+        period = _period_in_content(_title_lines(sheet.rows[:header.top])) or (0, 0)
+        return (matched > 0, bool(named) and period[1] == int(named.group(1)), period, matched)
+
+    return max(candidates, key=rank)
+
+
+def _to_unicode(sheet: Sheet, source: Source) -> tuple[list[list[object]], list[Problem]]:
+    data = source.read_bytes() if isinstance(source, Path) else source
+    fonts = legacy_text.cell_fonts(data, sheet.name) if data else None
+    return legacy_text.to_unicode(sheet.rows, fonts, sheet.name)
+
+
+def _extract(sheet: Sheet, header: _Header, filename: str, catalog: Catalog,
+             index: dict[str, str], source: Source, problems: list[Problem]
+             ) -> WorkbookExtract:
+    rows, name, columns = sheet.rows, sheet.name, header.columns
+    title = _title_lines(rows[:header.top])
+    report_date = _report_date(title)
+    period_code = _period(title, filename, name)
+    reporter = _reporter(title, filename, name, period_code)
+    blank = _UnreadCells(source, name)
+    records: dict[str, tuple] = {}  # indicator code → the rest of ROW_COLUMNS
+    for number in range(header.bottom + 1, len(rows)):
         row = rows[number]
 
         def cell(field: str, row: list[object] = row) -> object:
-            col = mapping.get(field)
+            col = columns.get(field)
             return row[col] if col is not None and col < len(row) else None
 
-        text = fold(cell("indicator"))
-        if _SIGNATURE.match(text) or any(
-                _SIGNATURE.match(fold(c)) for c in row if isinstance(c, str)):
-            break
-        stt = fold(cell("stt"))
-        if not text or _ROMAN.match(stt) or _TOTAL.match(text) or _is_column_numbers(row):
-            continue
-        code = index.get(text)
+        text = cell("indicator")
+        code = _catalog_code(index, text) if text not in (None, "") else None
         if code is None:
-            if _has_values(row, mapping):
+            if any(isinstance(c, str) and _SIGNATURE.match(_fold(c)) for c in row):
+                break  # the signature block ends the table
+            if _reportable(row, columns, text, cell("stt")):
                 problems.append(Problem(
                     "unmatched_indicator", "error",
-                    f"Chỉ tiêu không có trong danh mục: '{cell('indicator')}'", sheet=sheet,
-                    row_number=number + 1, cell=cell_address(number, mapping["indicator"]),
-                    raw={"indicator": str(cell("indicator"))}))
+                    f"Chỉ tiêu không có trong danh mục: '{text}'", sheet=name,
+                    row_number=number + 1, cell=cell_address(number, columns["indicator"]),
+                    raw={"indicator": str(text)}))
             continue
         indicator = catalog.indicators[code]
         if indicator.reporter_scope != reporter.scope:
@@ -127,74 +288,161 @@ def _extract(sheet: str, rows: list[list[object]], header_row: int, mapping: dic
                 "out_of_scope", "warning",
                 f"Chỉ tiêu '{indicator.name_vi}' do cấp "
                 f"{'xã' if indicator.reporter_scope == 'commune' else 'thị xã'} báo cáo: "
-                "dòng này không được tính để tránh trùng.", sheet=sheet,
-                row_number=number + 1, cell=cell_address(number, mapping["indicator"])))
+                "dòng này không được tính để tránh trùng.", sheet=name,
+                row_number=number + 1, cell=cell_address(number, columns["indicator"])))
             continue
-        values, bad = {}, None
-        for field in VALUE_FIELDS:
-            if field not in mapping:
-                values[field] = None
-                continue
-            try:
-                values[field] = parse_vn_number(cell(field))
-            except NotANumber:
-                bad = field
-                problems.append(Problem(
-                    "not_a_number", "error",
-                    f"Ô {cell_address(number, mapping[field])} ({HEADERS[field][0]}) của chỉ "
-                    f"tiêu '{indicator.name_vi}' không phải là số: '{cell(field)}'",
-                    sheet=sheet, row_number=number + 1,
-                    cell=cell_address(number, mapping[field]),
-                    raw={"indicator": str(cell("indicator")), field: str(cell(field))}))
-                break
-        if bad:
+        values, row_problems = _values(number, cell, columns, indicator.name_vi, text, name,
+                                       blank)
+        problems += row_problems
+        if any(p.severity == "error" for p in row_problems):
             continue
         value_field = "cumulative" if indicator.aggregation == "last" else "actual_month"
         if values[value_field] is None:
             value_field = "actual_month" if value_field == "cumulative" else "cumulative"
-        source = mapping.get(value_field, mapping["indicator"])
-        records.append({
-            "indicator_code": code,
-            "actual_month": values["actual_month"],
-            "cumulative": values["cumulative"],
-            "plan_value": values["plan"],
-            "printed_rate": values["rate"],
-            "row_number": number + 1,
-            "source_cell": cell_address(number, source),
-        })
-    frame = pd.DataFrame.from_records(records, columns=ROW_COLUMNS)
-    for column in ("actual_month", "cumulative", "plan_value", "printed_rate"):
-        frame[column] = pd.to_numeric(frame[column].map(
-            lambda v: None if v is None else float(v)), errors="raise").astype("float64")
-    duplicated = frame["indicator_code"].duplicated(keep="first")
-    for _, dup in frame[duplicated].iterrows():
-        problems.append(Problem(
-            "duplicate_indicator", "error",
-            f"Chỉ tiêu '{catalog.indicators[dup.indicator_code].name_vi}' xuất hiện hai lần; "
-            "chỉ lấy dòng đầu tiên.", sheet=sheet, row_number=int(dup.row_number),
-            cell=dup.source_cell))
+        source_cell = cell_address(number, columns.get(value_field, columns["indicator"]))
+        if code in records:
+            problems.append(Problem(
+                "duplicate_indicator", "error",
+                f"Chỉ tiêu '{indicator.name_vi}' xuất hiện hai lần; chỉ lấy dòng đầu tiên.",
+                sheet=name, row_number=number + 1, cell=source_cell))
+            continue
+        records[code] = (values["actual_month"], values["cumulative"], values["plan"],
+                         values["rate"], number + 1, source_cell,
+                         *(cell_address(number, columns[f]) if f in columns else None
+                           for f in ("plan", "cumulative", "rate")))
     return WorkbookExtract(
         reporter=reporter.reporter, unit_code=reporter.unit_code, period_code=period_code,
-        report_date=report_date, sheet=sheet, rows=frame[~duplicated].reset_index(drop=True),
-        problems=problems)
+        report_date=report_date, sheet=name, rows=_frame(records), problems=problems)
 
 
-def _is_column_numbers(row: list[object]) -> bool:
-    """The `1 2 3 …` / `(1) (2)` / `A B C` row under a header."""
-    cells = [fold(c) for c in row if c not in (None, "")]
-    return len(cells) >= 3 and all(re.fullmatch(r"\d{1,2}|[a-h]", c) for c in cells)
+def _frame(records: dict[str, tuple]) -> pd.DataFrame:
+    """ROW_COLUMNS from the accepted rows, built column by column (one frame per file is
+    in the hot path of a nightly run)."""
+    columns = list(zip(*records.values(), strict=True)) or [()] * (len(ROW_COLUMNS) - 1)
+    figures = [np.array([np.nan if v is None else float(v) for v in column], dtype="float64")
+               for column in columns[:4]]
+    return pd.DataFrame(dict(zip(ROW_COLUMNS, [
+        list(records), *figures, np.array(columns[4], dtype="int64"),
+        *(list(column) for column in columns[5:])], strict=True)))
 
 
-def _has_values(row: list[object], mapping: dict[str, int]) -> bool:
-    return any(
-        mapping.get(f) is not None and mapping[f] < len(row) and row[mapping[f]] not in (None, "")
+def _reportable(row: list[object], columns: dict[str, int], text: object, stt: object
+                ) -> bool:
+    """An unmatched row that carries figures and is not a section, total or the row of
+    column numbers: an indicator the catalog does not know, to be reported."""
+    has_values = any(
+        columns.get(f) is not None and columns[f] < len(row) and row[columns[f]] not in (None, "")
         for f in ("actual_month", "cumulative", "plan"))
+    if not has_values or text in (None, "") or _TOTAL.match(_fold(text)):
+        return False
+    section = isinstance(stt, str) and (_ROMAN.match(stt.strip()) or
+                                        _SECTION_LETTER.match(stt.strip()))
+    return not section and not _is_column_numbers(row)
+
+
+def _values(number: int, cell, columns: dict[str, int], indicator_name: str, text: object,
+            sheet: str, blank: _UnreadCells) -> tuple[dict[str, object], list[Problem]]:
+    """The row's figures. A cell that is not a number rejects the row (error); a printed
+    rate is only ever compared, so an unreadable one is a warning."""
+    values: dict[str, object] = {}
+    problems = []
+    for field in VALUE_FIELDS:
+        if field not in columns:
+            values[field] = None
+            continue
+        raw, address = cell(field), cell_address(number, columns[field])
+        severity = "warning" if field == "rate" else "error"
+        about = f"Ô {address} ({HEADERS[field][0]}) của chỉ tiêu '{indicator_name}'"
+        values[field], problem = None, None
+        if raw in (None, "") and (unread := blank.why(address)):
+            problem = Problem(unread[0], severity, f"{about} {unread[1]}", sheet=sheet,
+                              row_number=number + 1, cell=address, raw={"indicator": str(text)})
+        else:
+            try:
+                values[field] = parse_vn_number(raw)
+            except NotANumber:
+                problem = Problem("not_a_number", severity,
+                                  f"{about} không phải là số: '{raw}'", sheet=sheet,
+                                  row_number=number + 1, cell=address,
+                                  raw={"indicator": str(text), field: str(raw)})
+        if problem:
+            problems.append(problem)
+            if severity == "error":
+                break
+    return values, problems
+
+
+class _UnreadCells:
+    """Cells python-calamine reads as empty although they are not: a formula saved without
+    its value (files written by programs, not by Excel) or an error value (`#DIV/0!`).
+    Only `.xlsx` keeps such cells apart; the sheet's XML is read the first time a blank
+    value cell is looked up."""
+
+    _CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+[0-9]+)"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)',
+                       re.S)
+    _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+    def __init__(self, source: Source, sheet: str):
+        self.source, self.sheet = source, sheet
+        self._cells: dict[str, tuple[str, str]] | None = None
+
+    def why(self, address: str) -> tuple[str, str] | None:
+        if self._cells is None:
+            self._cells = self._scan()
+        return self._cells.get(address)
+
+    def _scan(self) -> dict[str, tuple[str, str]]:
+        data = self.source.read_bytes() if isinstance(self.source, Path) else self.source
+        if not data or not data.startswith(b"PK"):
+            return {}
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                xml = book.read(_xlsx_sheet_part(book, self.sheet))
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+            return {}  # an .ods, or a sheet we cannot locate: nothing more to learn
+        found = {}
+        for ref, attrs, body in self._CELL.findall(xml):
+            body = body or b""
+            value = self._VALUE.search(body)
+            if b't="e"' in attrs:
+                error = value.group(1).decode() if value else "#N/A"
+                found[ref.decode()] = ("error_value", f"chứa lỗi {error} thay vì số.")
+            elif b"<f" in body and not (value and value.group(1).strip()) \
+                    and b't="str"' not in attrs:
+                found[ref.decode()] = (
+                    "formula_without_value", "chứa công thức chưa được tính (tệp lưu không kèm"
+                    " giá trị). Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.")
+        return found
+
+
+def _xlsx_sheet_part(book: zipfile.ZipFile, sheet: str) -> str:
+    """The zip member holding a sheet's cells, from the workbook's relationships."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    rel_id = next((s.get(f"{{{ns['r']}}}id") for s in
+                   workbook.iterfind("m:sheets/m:sheet", ns) if s.get("name") == sheet), None)
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels.iterfind("p:Relationship", ns)
+                   if r.get("Id") == rel_id), None)
+    if target is None:
+        raise KeyError(sheet)
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+# --------------------------------------------------------------------------- title block
+
+def _title_lines(rows: list[list[object]]) -> list[str]:
+    """Folded lines of the title block; a cell may hold several lines."""
+    return [key for row in rows for c in row if isinstance(c, str) and c
+            for line in c.splitlines() if (key := _fold(line))]
 
 
 def _report_date(title: list[str]) -> dt.date | None:
     for text in title:
         match = _DATE_LINE.search(text)
-        if match:
+        if match and not text.startswith(_NOT_THE_REPORTER):
             day, month, year = map(int, match.groups())
             try:
                 return dt.date(year, month, day)
@@ -203,18 +451,19 @@ def _report_date(title: list[str]) -> dt.date | None:
     return None
 
 
-def _period(title: list[str], filename: str, sheet: str) -> str:
-    content = None
+def _period_in_content(title: list[str]) -> tuple[int, int] | None:
     for text in title:
-        if _DATE_LINE.search(text):
+        if _DATE_LINE.search(text) or text.startswith(_NOT_THE_REPORTER):
             continue
         for pattern in _PERIOD_PATTERNS:
             match = pattern.search(text)
             if match and 1 <= int(match.group(1)) <= 12:
-                content = (int(match.group(2)), int(match.group(1)))
-                break
-        if content:
-            break
+                return int(match.group(2)), int(match.group(1))
+    return None
+
+
+def _period(title: list[str], filename: str, sheet: str) -> str:
+    content = _period_in_content(title)
     from_name = _FILENAME_PERIOD.search(fold(PurePath(filename).stem))
     name_month = int(from_name.group(1)) if from_name and 1 <= int(from_name.group(1)) <= 12 \
         else None
@@ -235,23 +484,64 @@ def _period(title: list[str], filename: str, sheet: str) -> str:
         sheet=sheet)])
 
 
-def _reporter(title: list[str], sheet: str, period_code: str):
-    reporters = load_reporters()
-    last_day = dt.date(int(period_code[:4]), int(period_code[-2:]), 14)
-    by_unit = {r.unit_code: r for r in reporters.values() if r.scope == "commune"}
-    for text in title:
-        for reporter in reporters.values():
-            if reporter.scope != "town":
-                continue
-            names = sorted((fold(n) for n in (reporter.name_vi, *reporter.title_synonyms)),
-                           key=len, reverse=True)
-            if any(text == n or text.startswith(n + " ") for n in names):
+# The same few unit names on the same few dates, in every file.
+_resolve = lru_cache(maxsize=4096)(resolve_unit)
+
+
+@lru_cache(maxsize=1)
+def _department_names() -> tuple[tuple[str, Reporter], ...]:
+    """Folded names and title synonyms of the town's departments, longest first."""
+    names = [(fold(n), r) for r in load_reporters().values() if r.scope == "town"
+             for n in (r.name_vi, *r.title_synonyms)]
+    return tuple(sorted(names, key=lambda item: len(item[0]), reverse=True))
+
+
+def _reporter_in_content(title: list[str], on: dt.date) -> Reporter | None:
+    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
+    for line in title:
+        if line.startswith(_NOT_THE_REPORTER):
+            continue
+        text = _REPORTER_LABEL.sub("", line)
+        for name, reporter in _department_names():
+            if text == name or text.startswith(name + " "):
                 return reporter
-        if text.startswith(("ubnd ", "uy ban nhan dan ")):
-            code = resolve_unit(text, last_day)
-            if code in by_unit:
-                return by_unit[code]
+        prefix = next((p for p in _COUNCIL_PREFIXES if text.startswith(p)), None)
+        if prefix:
+            rest = text[len(prefix):]
+            for pattern, full in _UNIT_ABBREVIATIONS:
+                rest = pattern.sub(full, rest)
+            code = _resolve(rest, on)
+            if code in communes:
+                return communes[code]
+    return None
+
+
+def _reporter_in_name(filename: str, on: dt.date) -> Reporter | None:
+    """The reporter a file name points to ('BC thang 9 - Long Thuy.xlsx'), only when it
+    points to exactly one."""
+    squeezed = fold(PurePath(filename).stem).replace(" ", "")
+    found = {r for name, r in _department_names() if name.replace(" ", "") in squeezed}
+    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
+    for unit in home_units():
+        valid = (unit.valid_from or dt.date.min) <= on <= (unit.valid_to or dt.date.max)
+        short = fold(unit.unit_name.split(" ", 1)[1]).replace(" ", "")
+        if unit.level == "commune" and valid and unit.unit_code in communes \
+                and short in squeezed:
+            found.add(communes[unit.unit_code])
+    return found.pop() if len(found) == 1 else None
+
+
+def _reporter(title: list[str], filename: str, sheet: str, period_code: str) -> Reporter:
+    on = dt.date(int(period_code[:4]), int(period_code[-2:]), 14)
+    content, by_name = _reporter_in_content(title, on), _reporter_in_name(filename, on)
+    if content and by_name and content != by_name:
+        raise FileRejected([Problem(
+            "reporter_mismatch", "error",
+            f"Đơn vị báo cáo trong tệp là '{content.name_vi}' nhưng tên tệp chỉ "
+            f"'{by_name.name_vi}'.", sheet=sheet)])
+    if content or by_name:
+        return content or by_name
     raise FileRejected([Problem(
         "reporter_not_found", "error",
-        "Không xác định được đơn vị báo cáo (ví dụ 'UBND phường Long Thủy') ở phần đầu báo cáo.",
-        sheet=sheet)])
+        "Không xác định được đơn vị báo cáo (ví dụ 'UBND phường Long Thủy') ở phần đầu báo cáo "
+        "hoặc tên tệp.", sheet=sheet)])

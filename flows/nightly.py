@@ -20,7 +20,7 @@ from prefect.runtime import flow_run
 from baocao.paths import DataPaths
 from extract.inbox import FileResult, InboxFile, extract_file
 from load import archive as raw_archive
-from load import run_state, warehouse
+from load import data_docs, quality, run_state, warehouse
 from load.lock import writer_lock
 from transform.periods import month_range
 from transform.staging import Batch, build_batch
@@ -35,12 +35,14 @@ def archive_new_files(paths: DataPaths) -> list[InboxFile]:
     logger = get_run_logger()
     known = warehouse.known_hashes(paths.warehouse)
     seen_at = raw_archive.local_now()
+    hashes = raw_archive.HashCache(paths.data_dir)
     new: dict[str, InboxFile] = {}
     candidates = raw_archive.inbox_files(paths.inbox) if paths.inbox.is_dir() else []
     for path in candidates:
-        digest = raw_archive.sha256_of(path)
+        digest = hashes.digest(path)
         if digest not in known and digest not in new:
             new[digest] = raw_archive.archive(path, paths.data_dir, digest, seen_at)
+    hashes.save(paths.inbox)
     logger.info("inbox: %d files, %d new", len(candidates), len(new))
     return list(new.values())
 
@@ -86,6 +88,7 @@ def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object]) -> 
         warehouse.load_reference(con)
         warehouse.build_models(con, run_id)
         warehouse.validate_facts(con, run_id)
+        quality.evaluate(con, run_id)
         warehouse.check_invariants(con)
         summary = {**run, **counts, "status": "succeeded",
                    "finished_at": raw_archive.local_now()}
@@ -98,6 +101,7 @@ def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object]) -> 
     run_state.mark(paths.data_dir, run_id, "publish")
     warehouse.publish(con, paths.working, paths.warehouse)
     logger.info("published %s: %s", paths.warehouse, counts)
+    data_docs.build(paths.warehouse, paths.data_dir, run_id)
     return summary
 
 
@@ -109,6 +113,14 @@ def _run(paths: DataPaths, run: dict[str, object], find_files) -> dict:
         try:
             run_state.mark(paths.data_dir, run_id, "archive")
             files = find_files()
+            if not files and paths.warehouse.exists():
+                # Nothing new: the published figures stand; only the run is recorded.
+                summary = {**run, "files_seen": 0, "files_loaded": 0, "files_rejected": 0,
+                           "rows_loaded": 0, "rows_rejected": 0, "status": "succeeded",
+                           "finished_at": raw_archive.local_now()}
+                warehouse.publish_run_record(paths.warehouse, paths.working, summary)
+                run_state.mark(paths.data_dir, run_id, "done")
+                return summary
             run_state.mark(paths.data_dir, run_id, "extract")
             results: list[FileResult] = []
             for start in range(0, len(files), CHUNK):
@@ -118,7 +130,7 @@ def _run(paths: DataPaths, run: dict[str, object], find_files) -> dict:
             summary = load_and_publish(batch, paths, {**run, "files_seen": len(files)})
         except Exception as exc:
             get_run_logger().error("run %s failed: %s", run_id, exc)
-            warehouse.publish_failure(paths.warehouse, paths.working,
+            warehouse.publish_run_record(paths.warehouse, paths.working,
                                       {**run, "status": "failed",
                                        "finished_at": raw_archive.local_now(),
                                        "error": f"{type(exc).__name__}: {exc}"})

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +28,35 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class HashCache:
+    """sha256 of inbox files keyed by path, size and modification time: a file whose size
+    and mtime are unchanged is not read again (rsync's rule), so a nightly run over an inbox
+    of thousands of old files costs a `stat` each."""
+
+    def __init__(self, data_dir: Path):
+        self.path = data_dir / "archive" / "hash-index.json"
+        self.entries: dict[str, str] = (
+            json.loads(self.path.read_text()) if self.path.exists() else {})
+        self.used: dict[str, str] = {}
+
+    def digest(self, path: Path) -> str:
+        stat = path.stat()
+        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        digest = self.entries.get(key) or sha256_of(path)
+        self.used[key] = digest
+        return digest
+
+    def save(self, inbox: Path) -> None:
+        """Keep this inbox's entries for files still in it (and other folders' entries);
+        write atomically."""
+        prefix = f"{inbox.resolve()}{os.sep}"
+        kept = {k: v for k, v in self.entries.items() if not k.startswith(prefix)}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".part")
+        partial.write_text(json.dumps(kept | self.used))
+        partial.replace(self.path)
 
 
 def inbox_files(inbox: Path) -> list[Path]:

@@ -21,8 +21,8 @@ import pandas as pd
 
 from expectations.runner import validate
 from extract.inbox import InboxFile
-from load.archive import local_now
 from extract.reference import home_units
+from load.archive import local_now
 from transform import dimensions
 from transform.staging import Batch, suite_params
 
@@ -31,7 +31,8 @@ STAGING_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "proced
                    "received_at", "due_date", "closed_at", "outcome"]
 STAGING_INDICATOR = ["file_id", "reporter", "unit_code", "period_code", "indicator_code",
                      "actual_month", "cumulative", "plan_value", "printed_rate",
-                     "source_sheet", "source_cell", "row_number"]
+                     "source_sheet", "source_cell", "row_number", "plan_cell",
+                     "cumulative_cell", "rate_cell"]
 
 
 class InvariantBroken(RuntimeError):
@@ -271,9 +272,9 @@ def files_for_backfill(published: Path, months: list[str], unit: str | None
             for p, h, a, m, s in rows]
 
 
-def publish_failure(published: Path, working: Path, run: dict[str, object]) -> None:
-    """Record a failed run in the published warehouse without changing its figures: the
-    same copy → write → atomic replace as a successful run."""
+def publish_run_record(published: Path, working: Path, run: dict[str, object]) -> None:
+    """Record a run that changes no figure (it failed, or found nothing new) in the
+    published warehouse: the same copy → write → atomic replace as a loading run."""
     con = open_working_copy(published, working)
     try:
         record_run(con, run)

@@ -72,6 +72,11 @@ create table if not exists stg_indicator (
     source_cell varchar,
     row_number integer not null
 );
+-- Cells of the plan, lũy kế and Tỷ lệ figures of a staged row (quality findings name them);
+-- added after the first release, so older warehouses gain them here.
+alter table stg_indicator add column if not exists plan_cell varchar;
+alter table stg_indicator add column if not exists cumulative_cell varchar;
+alter table stg_indicator add column if not exists rate_cell varchar;
 
 create table if not exists dq_result (
     run_id varchar not null,
