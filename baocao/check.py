@@ -82,8 +82,8 @@ def render(checked: Checked) -> Group:
                        f"{vn_date(ex.report_date)}; trang tính '{ex.sheet}'"),
                   _indicator_table(checked.batch.indicators)]
     elif result.kind == "one_stop" and ex is not None:
-        parts.append(Text(f"Đọc được {vn_number(len(checked.batch.dossiers))} hồ sơ "
-                          f"(trang tính '{ex.sheet}')."))
+        where = f" (trang tính '{ex.sheet}')" if ex.sheet else ""
+        parts.append(Text(f"Đọc được {vn_number(len(checked.batch.dossiers))} hồ sơ{where}."))
     if checked.problems:
         parts.append(_problem_table(checked.problems))
     parts.append(_verdict(checked))

@@ -15,7 +15,7 @@ from rich.console import Console
 
 app = typer.Typer(help="baocao — kho số liệu báo cáo của thị xã Phước Long.",
                   no_args_is_help=True, add_completion=False)
-console = Console()
+console = Console(soft_wrap=True)  # long Vietnamese lines: let the terminal wrap them
 
 DataDir = Annotated[Path, typer.Option("--data-dir", help="Thư mục dữ liệu (inbox, archive, "
                                        "warehouse, logs).")]
@@ -201,3 +201,56 @@ def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy, ho
     target.write_text(page.render(data), encoding="utf-8")
     console.print(page.summary(data), highlight=False)
     console.print(f"Đã ghi trang chất lượng số liệu: {target}")
+
+
+@app.command("form-06a")
+def form_06a(
+    out: Annotated[Path, typer.Option("--out", help="Tệp Excel (.xlsx) cần ghi.")],
+    period: Annotated[str | None, typer.Option(help="Kỳ báo cáo, ví dụ 2022-9M, 2022-Q3.")]
+    = None,
+    unit: Annotated[str, typer.Option(help="Mã đơn vị, ví dụ 688.")] = "688",
+    from_day: Annotated[str | None, typer.Option("--tu-ngay", help="Từ ngày (dd/mm/yyyy), "
+                                                 "thay cho --period.")] = None,
+    to_day: Annotated[str | None, typer.Option("--den-ngay", help="Đến ngày (dd/mm/yyyy).")]
+    = None,
+    scope: Annotated[str, typer.Option(help="area: đơn vị và các đơn vị trực thuộc; unit: "
+                                       "chỉ bộ phận một cửa của đơn vị.")] = "area",
+    withdrawn_as_on_time: Annotated[bool, typer.Option(
+        "--withdrawn-as-on-time", help="Tính hồ sơ rút/trả lại vào cột 'Trả đúng thời hạn' "
+        "(mặc định: không tính vào số đã giải quyết, ghi chú dưới biểu).")] = False,
+    data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+) -> None:
+    """Ghi Biểu số II.06a/VPCP/KSTT (tình hình, kết quả giải quyết TTHC theo lĩnh vực)."""
+    import duckdb
+
+    from baocao import form06a
+    from baocao.numbers import vn_int
+    from baocao.paths import DataPaths
+    from extract.numbers import NotADate, parse_vn_date
+
+    paths = DataPaths.of(data_dir, warehouse)
+    if not paths.warehouse.exists():
+        console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
+                      "[/red]")
+        raise typer.Exit(1)
+    if (period is None) == (from_day is None and to_day is None):
+        console.print("[red]Cần --period, hoặc --tu-ngay và --den-ngay.[/red]")
+        raise typer.Exit(1)
+    try:
+        days = [parse_vn_date(d).date() if d else None for d in (from_day, to_day)]
+    except NotADate as exc:
+        console.print(f"[red]Ngày không đọc được: {exc} (cần dạng 15/12/2021).[/red]")
+        raise typer.Exit(1) from exc
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        try:
+            form = form06a.fetch(con, unit, period, *days, scope=scope,
+                                 withdrawn_as_on_time=withdrawn_as_on_time)
+        except LookupError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    form06a.write(form, out)
+    console.print(f"Đã ghi {form06a.FORM_CODE} của {form.unit_name}: {len(form.rows)} lĩnh vực,"
+                  f" {vn_int(form.totals['received_total'])} hồ sơ nhận giải quyết → {out}")
+    note = form06a.footnote(form)
+    if note:
+        console.print(note)

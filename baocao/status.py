@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import duckdb
 from rich.console import Console
-from rich.table import Table
 
 from baocao.numbers import vn_int
 from baocao.paths import DataPaths
@@ -29,17 +28,16 @@ def print_status(console: Console, paths: DataPaths, runs: int) -> None:
         console.print(f"Chưa có kho số liệu tại {paths.warehouse}.")
         return
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        table = Table(title="Các lần chạy gần nhất")
-        for column in ("Bắt đầu", "Luồng", "Cách chạy", "Kết quả", "Tệp mới", "Tệp nạp",
-                       "Tệp từ chối", "Dòng nạp", "Dòng loại", "Lỗi"):
-            table.add_column(column)
+        console.print("[bold]Các lần chạy gần nhất[/bold]")
         for row in con.execute(
                 "select started_at, flow, trigger, status, files_seen, files_loaded,"
                 " files_rejected, rows_loaded, rows_rejected, error from etl_run"
                 " order by started_at desc limit ?", [runs]).fetchall():
-            table.add_row(_when(row[0]), row[1], row[2], RUN_STATUS_VI.get(row[3], row[3]),
-                          *(vn_int(v) for v in row[4:9]), row[9] or "")
-        console.print(table)
+            console.print(
+                f"  {_when(row[0])} · {row[1]} ({row[2]}) · {RUN_STATUS_VI.get(row[3], row[3])}"
+                f" · tệp mới {vn_int(row[4])}, nạp {vn_int(row[5])}, từ chối {vn_int(row[6])}"
+                f" · dòng nạp {vn_int(row[7])}, bị loại {vn_int(row[8])}"
+                + (f" · lỗi: {row[9]}" if row[9] else ""), highlight=False)
         published = con.execute("select published_at, data_as_of from meta_publish").fetchone()
         if published:
             console.print(f"Công bố lúc {_when(published[0])}; số liệu mới nhất đến "

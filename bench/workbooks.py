@@ -128,14 +128,13 @@ def reports(count: int, seed: int = 20221014) -> list[Report]:
     corrected = []
     while len(originals) + len(corrected) < count:
         first = rng.choice(originals)
+        number = 1 + sum(r.habits == first.habits and (r.year, r.month) == (first.year,
+                                                                           first.month)
+                         for r in corrected)
         lines = list(first.lines)
-        k = rng.randrange(len(lines))
-        if isinstance(lines[k].cumulative, int):
-            lines[k] = replace(lines[k], cumulative=lines[k].cumulative + 1)
-        corrected.append(replace(first, lines=lines, day=16,
-                                 correction=sum(r.habits == first.habits and r.year == first.year
-                                                and r.month == first.month
-                                                for r in corrected) + 1))
+        k = next(i for i, line in enumerate(lines) if isinstance(line.cumulative, int))
+        lines[k] = replace(lines[k], cumulative=lines[k].cumulative + number)  # the typo fixed
+        corrected.append(replace(first, lines=lines, day=15 + number, correction=number))
     return (originals + corrected)[:count]
 
 

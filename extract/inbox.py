@@ -15,6 +15,7 @@ from extract.one_stop import (
     OneStopExtract,
     looks_like_one_stop,
     one_stop_from_sheets,
+    one_stop_header_problem,
     read_one_stop_csv,
 )
 from extract.problems import FileRejected, Problem
@@ -73,12 +74,16 @@ def extract_file(file: InboxFile, data_dir: Path) -> FileResult:
             return _rejected(file, "unknown", "unsupported_format",
                              f"Định dạng tệp '{suffix or '(không có)'}' không được hỗ trợ "
                              "(cần .xlsx, .xls, .ods hoặc .csv).")
-        if looks_like_one_stop(sheets):
-            result = one_stop_from_sheets(sheets)
-            return FileResult(file, "one_stop", result, list(result.problems))
+        # Workbooks first: they are most of the files, and their check is the cheaper.
         if looks_like_workbook(sheets):
             result = workbook_from_sheets(sheets, Path(file.path).name, source=path)
             return FileResult(file, "workbook", result, list(result.problems))
+        if looks_like_one_stop(sheets):
+            result = one_stop_from_sheets(sheets)
+            return FileResult(file, "one_stop", result, list(result.problems))
+        header = one_stop_header_problem(sheets)
+        if header is not None:  # dossier columns, but not those every export has
+            return FileResult(file, "one_stop", None, [header], rejected=True)
         return _rejected(file, "unknown", "unrecognised_file",
                          "Không nhận ra tệp: không có dòng tiêu đề của danh sách hồ sơ một cửa "
                          "hay của báo cáo tháng trong 20 dòng đầu.")

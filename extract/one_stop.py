@@ -174,7 +174,17 @@ def one_stop_from_sheets(sheets: list[Sheet]) -> OneStopExtract:
     raise FileRejected([_header_problem(sheets)])
 
 
+def one_stop_header_problem(sheets: list[Sheet]) -> Problem | None:
+    """For a file with some dossier columns but not all that every export has: the problem
+    naming the columns found and the ones missing. None when it has fewer than two."""
+    if looks_like_one_stop(sheets) or max(
+            (len(best_header_guess(s.rows, HEADER_INDEX)[1]) for s in sheets), default=0) < 2:
+        return None
+    return _header_problem(sheets)
+
+
 def _header_problem(sheets: list[Sheet]) -> Problem:
+    """The whole file is rejected (no row number: the message names the row)."""
     sheet = max(sheets, key=lambda s: len(best_header_guess(s.rows, HEADER_INDEX)[1]),
                 default=Sheet("", []))
     row, mapping = best_header_guess(sheet.rows, HEADER_INDEX)
@@ -185,7 +195,7 @@ def _header_problem(sheets: list[Sheet]) -> Problem:
         "Không tìm thấy dòng tiêu đề của danh sách hồ sơ. Thiếu cột: "
         + ", ".join(HEADERS[f][0] for f in missing)
         + (f". Dòng {row + 1} có các cột: " + "; ".join(header_cells) if header_cells else ""),
-        sheet=sheet.name or None, row_number=row + 1 if header_cells else None)
+        sheet=sheet.name or None)
 
 
 def exported_at_from_title(rows: list[list[object]]) -> dt.datetime | None:

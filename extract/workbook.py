@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path, PurePath
 from typing import BinaryIO
 from xml.etree import ElementTree
@@ -90,8 +90,34 @@ class WorkbookExtract:
     period_code: str  # a month, e.g. '2022-M09'
     report_date: dt.date | None  # the date line of the title block
     sheet: str
-    rows: pd.DataFrame  # ROW_COLUMNS, one row per accepted indicator row
+    records: dict[str, tuple]  # indicator code → the rest of ROW_COLUMNS, in sheet order
     problems: list[Problem]
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """ROW_COLUMNS, one row per accepted indicator row."""
+        return _frame([(self, self.records)], ROW_COLUMNS)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.records)
+
+
+STAGED_CONSTANTS = ["reporter", "unit_code", "period_code", "source_sheet", "sheet"]
+
+
+def staged_rows(extracts: list[tuple[str, WorkbookExtract]]) -> pd.DataFrame:
+    """The rows of many workbooks as one frame to stage and validate: ROW_COLUMNS, the
+    file's sha256, its reporter, unit and period, and the sheet and cell of each value.
+    Built once per batch: a frame per file would cost more than reading the file."""
+    extracts = [(sha, ex) for sha, ex in extracts if ex.records]
+    if not extracts:
+        return pd.DataFrame()
+    frame = _frame([(ex, ex.records) for _, ex in extracts],
+                   [*ROW_COLUMNS, *STAGED_CONSTANTS, "sha256"],
+                   lambda ex: (ex.reporter, ex.unit_code, ex.period_code, ex.sheet, ex.sheet),
+                   [sha for sha, _ in extracts])
+    return frame.assign(cell=frame["source_cell"])
 
 
 def read_workbook(fileobj: BinaryIO, filename: str, catalog: Catalog | None = None
@@ -236,7 +262,7 @@ def _report_sheet(candidates: list[tuple[Sheet, _Header]], index: dict[str, str]
     """Of several sheets with a table (a list of indicators, last months' copies), the
     report: one with catalog indicators, of the month the file name gives, else the latest
     month, else the one with the most indicators."""
-    named = _FILENAME_PERIOD.search(fold(PurePath(filename).stem))
+    named = _FILENAME_PERIOD.search(_fold(PurePath(filename).stem))
 
     def rank(candidate: tuple[Sheet, _Header]) -> tuple:
         sheet, header = candidate
@@ -263,23 +289,23 @@ def _extract(sheet: Sheet, header: _Header, filename: str, catalog: Catalog,
     reporter = _reporter(title, filename, name, period_code)
     blank = _UnreadCells(source, name)
     records: dict[str, tuple] = {}  # indicator code → the rest of ROW_COLUMNS
+    col_of = columns.get
+    text_col, stt_col = columns["indicator"], col_of("stt")
+    value_cols = [(field, col_of(field)) for field in VALUE_FIELDS]
     for number in range(header.bottom + 1, len(rows)):
         row = rows[number]
-
-        def cell(field: str, row: list[object] = row) -> object:
-            col = columns.get(field)
-            return row[col] if col is not None and col < len(row) else None
-
-        text = cell("indicator")
+        width = len(row)
+        text = row[text_col] if text_col < width else None
         code = _catalog_code(index, text) if text not in (None, "") else None
         if code is None:
             if any(isinstance(c, str) and _SIGNATURE.match(_fold(c)) for c in row):
                 break  # the signature block ends the table
-            if _reportable(row, columns, text, cell("stt")):
+            stt = row[stt_col] if stt_col is not None and stt_col < width else None
+            if _reportable(row, columns, text, stt):
                 problems.append(Problem(
                     "unmatched_indicator", "error",
                     f"Chỉ tiêu không có trong danh mục: '{text}'", sheet=name,
-                    row_number=number + 1, cell=cell_address(number, columns["indicator"]),
+                    row_number=number + 1, cell=_address(number, text_col),
                     raw={"indicator": str(text)}))
             continue
         indicator = catalog.indicators[code]
@@ -289,41 +315,50 @@ def _extract(sheet: Sheet, header: _Header, filename: str, catalog: Catalog,
                 f"Chỉ tiêu '{indicator.name_vi}' do cấp "
                 f"{'xã' if indicator.reporter_scope == 'commune' else 'thị xã'} báo cáo: "
                 "dòng này không được tính để tránh trùng.", sheet=name,
-                row_number=number + 1, cell=cell_address(number, columns["indicator"])))
+                row_number=number + 1, cell=_address(number, text_col)))
             continue
-        values, row_problems = _values(number, cell, columns, indicator.name_vi, text, name,
-                                       blank)
-        problems += row_problems
-        if any(p.severity == "error" for p in row_problems):
-            continue
-        value_field = "cumulative" if indicator.aggregation == "last" else "actual_month"
-        if values[value_field] is None:
-            value_field = "actual_month" if value_field == "cumulative" else "cumulative"
-        source_cell = cell_address(number, columns.get(value_field, columns["indicator"]))
+        values, row_problems = _values(row, number, value_cols, indicator.name_vi, name, blank)
+        if row_problems:
+            problems += row_problems
+            if any(p.severity == "error" for p in row_problems):
+                continue
+        actual_month, cumulative, plan, rate = values
+        if indicator.aggregation == "last":
+            value_col = col_of("cumulative") if cumulative is not None else col_of("actual_month")
+        else:
+            value_col = col_of("actual_month") if actual_month is not None \
+                else col_of("cumulative")
+        source_cell = _address(number, text_col if value_col is None else value_col)
         if code in records:
             problems.append(Problem(
                 "duplicate_indicator", "error",
                 f"Chỉ tiêu '{indicator.name_vi}' xuất hiện hai lần; chỉ lấy dòng đầu tiên.",
                 sheet=name, row_number=number + 1, cell=source_cell))
             continue
-        records[code] = (values["actual_month"], values["cumulative"], values["plan"],
-                         values["rate"], number + 1, source_cell,
-                         *(cell_address(number, columns[f]) if f in columns else None
-                           for f in ("plan", "cumulative", "rate")))
+        records[code] = (actual_month, cumulative, plan, rate, number + 1, source_cell,
+                         *(None if col is None else _address(number, col)
+                           for col in (col_of("plan"), col_of("cumulative"), col_of("rate"))))
     return WorkbookExtract(
         reporter=reporter.reporter, unit_code=reporter.unit_code, period_code=period_code,
-        report_date=report_date, sheet=name, rows=_frame(records), problems=problems)
+        report_date=report_date, sheet=name, records=records, problems=problems)
 
 
-def _frame(records: dict[str, tuple]) -> pd.DataFrame:
-    """ROW_COLUMNS from the accepted rows, built column by column (one frame per file is
-    in the hot path of a nightly run)."""
-    columns = list(zip(*records.values(), strict=True)) or [()] * (len(ROW_COLUMNS) - 1)
-    figures = [np.array([np.nan if v is None else float(v) for v in column], dtype="float64")
-               for column in columns[:4]]
-    return pd.DataFrame(dict(zip(ROW_COLUMNS, [
-        list(records), *figures, np.array(columns[4], dtype="int64"),
-        *(list(column) for column in columns[5:])], strict=True)))
+def _frame(parts: list[tuple[WorkbookExtract, dict[str, tuple]]], names: list[str],
+           constants=None, keys: list[str] | None = None) -> pd.DataFrame:
+    """One frame, column by column, from the records of one or more workbooks, with the
+    per-file `constants(extract)` and `keys` repeated over each file's rows."""
+    codes = [code for _, records in parts for code in records]
+    values = [v for _, records in parts for v in records.values()]
+    columns = list(zip(*values, strict=True)) or [()] * (len(ROW_COLUMNS) - 1)
+    data = [codes, *(np.array([np.nan if v is None else v for v in column], dtype="float64")
+                     for column in columns[:4]),
+            np.array(columns[4], dtype="int64"), *(list(c) for c in columns[5:])]
+    if constants:
+        counts = [len(records) for _, records in parts]
+        per_file = list(zip(*(constants(ex) for ex, _ in parts), strict=True))
+        data += [np.repeat(np.array(c, dtype=object), counts) for c in per_file]
+        data.append(np.repeat(np.array(keys, dtype=object), counts))
+    return pd.DataFrame(dict(zip(names, data, strict=True)))
 
 
 def _reportable(row: list[object], columns: dict[str, int], text: object, stt: object
@@ -340,36 +375,55 @@ def _reportable(row: list[object], columns: dict[str, int], text: object, stt: o
     return not section and not _is_column_numbers(row)
 
 
-def _values(number: int, cell, columns: dict[str, int], indicator_name: str, text: object,
-            sheet: str, blank: _UnreadCells) -> tuple[dict[str, object], list[Problem]]:
-    """The row's figures. A cell that is not a number rejects the row (error); a printed
-    rate is only ever compared, so an unreadable one is a warning."""
-    values: dict[str, object] = {}
+def _values(row: list[object], number: int, value_cols: list[tuple[str, int | None]],
+            indicator_name: str, sheet: str, blank: _UnreadCells
+            ) -> tuple[list[float | None], list[Problem]]:
+    """The row's figures (VALUE_FIELDS order). A cell that is not a number rejects the row
+    (error); a printed rate is only ever compared, so an unreadable one is a warning."""
+    values: list[float | None] = []
     problems = []
-    for field in VALUE_FIELDS:
-        if field not in columns:
-            values[field] = None
+    width = len(row)
+    for field, col in value_cols:
+        raw = row[col] if col is not None and col < width else None
+        if col is None:
+            values.append(None)
             continue
-        raw, address = cell(field), cell_address(number, columns[field])
+        if type(raw) is float or type(raw) is int:  # a number cell: the common case
+            values.append(None if raw != raw else float(raw))
+            continue
         severity = "warning" if field == "rate" else "error"
+        address = _address(number, col)
         about = f"Ô {address} ({HEADERS[field][0]}) của chỉ tiêu '{indicator_name}'"
-        values[field], problem = None, None
+        problem = None
         if raw in (None, "") and (unread := blank.why(address)):
             problem = Problem(unread[0], severity, f"{about} {unread[1]}", sheet=sheet,
-                              row_number=number + 1, cell=address, raw={"indicator": str(text)})
+                              row_number=number + 1, cell=address,
+                              raw={"indicator": indicator_name})
         else:
             try:
-                values[field] = parse_vn_number(raw)
+                values.append(_number(raw))
+                continue
             except NotANumber:
                 problem = Problem("not_a_number", severity,
                                   f"{about} không phải là số: '{raw}'", sheet=sheet,
                                   row_number=number + 1, cell=address,
-                                  raw={"indicator": str(text), field: str(raw)})
-        if problem:
-            problems.append(problem)
-            if severity == "error":
-                break
+                                  raw={"indicator": indicator_name, field: str(raw)})
+        values.append(None)
+        problems.append(problem)
+        if severity == "error":
+            break
     return values, problems
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _number(raw: object) -> float | None:
+    """A figure typed as text ('6.210', '105,8%', '-'), as a float; the same texts recur
+    in every file."""
+    value = parse_vn_number(raw)
+    return None if value is None else float(value)
+
+
+_address = lru_cache(maxsize=65536)(cell_address)
 
 
 class _UnreadCells:
@@ -400,6 +454,8 @@ class _UnreadCells:
                 xml = book.read(_xlsx_sheet_part(book, self.sheet))
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
             return {}  # an .ods, or a sheet we cannot locate: nothing more to learn
+        if b"<f" not in xml and b't="e"' not in xml:
+            return {}  # no formula, no error: every blank cell is blank
         found = {}
         for ref, attrs, body in self._CELL.findall(xml):
             body = body or b""
@@ -416,7 +472,11 @@ class _UnreadCells:
 
 
 def _xlsx_sheet_part(book: zipfile.ZipFile, sheet: str) -> str:
-    """The zip member holding a sheet's cells, from the workbook's relationships."""
+    """The zip member holding a sheet's cells, from the workbook's relationships (or the
+    only worksheet there is)."""
+    sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    if len(sheets) == 1:
+        return sheets[0]
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
           "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -464,7 +524,7 @@ def _period_in_content(title: list[str]) -> tuple[int, int] | None:
 
 def _period(title: list[str], filename: str, sheet: str) -> str:
     content = _period_in_content(title)
-    from_name = _FILENAME_PERIOD.search(fold(PurePath(filename).stem))
+    from_name = _FILENAME_PERIOD.search(_fold(PurePath(filename).stem))
     name_month = int(from_name.group(1)) if from_name and 1 <= int(from_name.group(1)) <= 12 \
         else None
     name_year = int(from_name.group(2)) if from_name and from_name.group(2) else None
@@ -516,18 +576,25 @@ def _reporter_in_content(title: list[str], on: dt.date) -> Reporter | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _names_in_file_names(on: dt.date) -> tuple[tuple[str, Reporter], ...]:
+    """Every reporter's names as a file name may carry them (folded, without spaces): the
+    departments' titles and the communes' names as of `on`."""
+    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
+    names = [(name.replace(" ", ""), r) for name, r in _department_names()]
+    for unit in home_units():
+        valid = (unit.valid_from or dt.date.min) <= on <= (unit.valid_to or dt.date.max)
+        if unit.level == "commune" and valid and unit.unit_code in communes:
+            short = fold(unit.unit_name.split(" ", 1)[1]).replace(" ", "")
+            names.append((short, communes[unit.unit_code]))
+    return tuple(names)
+
+
 def _reporter_in_name(filename: str, on: dt.date) -> Reporter | None:
     """The reporter a file name points to ('BC thang 9 - Long Thuy.xlsx'), only when it
     points to exactly one."""
-    squeezed = fold(PurePath(filename).stem).replace(" ", "")
-    found = {r for name, r in _department_names() if name.replace(" ", "") in squeezed}
-    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
-    for unit in home_units():
-        valid = (unit.valid_from or dt.date.min) <= on <= (unit.valid_to or dt.date.max)
-        short = fold(unit.unit_name.split(" ", 1)[1]).replace(" ", "")
-        if unit.level == "commune" and valid and unit.unit_code in communes \
-                and short in squeezed:
-            found.add(communes[unit.unit_code])
+    squeezed = _fold(PurePath(filename).stem).replace(" ", "")
+    found = {r for name, r in _names_in_file_names(on) if name in squeezed}
     return found.pop() if len(found) == 1 else None
 
 

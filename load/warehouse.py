@@ -24,6 +24,7 @@ from extract.inbox import InboxFile
 from extract.reference import home_units
 from load.archive import local_now
 from transform import dimensions
+from transform.seeds import seed_frame
 from transform.staging import Batch, suite_params
 
 STAGING_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "procedure_code",
@@ -88,6 +89,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         "dim_ratio": dimensions.dim_ratio(),
         "dim_reporter": dimensions.dim_reporter(),
         "int_submission_deadline": dimensions.submission_deadlines(),
+        "int_service_index_component": seed_frame("service_index.csv"),
     }.items():
         _replace_table(con, name, frame)
 

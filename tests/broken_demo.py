@@ -10,7 +10,7 @@ and month so that the findings it causes can be told apart, and one real nightly
 | Phước Tín (ubnd_25249)   | 2022-M06 | file missing                                          |
 | Sơn Giang (ubnd_25237)   | 2022-M07 | food-safety inspections 20 more (lũy kế kept in step) |
 | Long Phước (ubnd_25220)  | 2022-M03 | Tết gifts of the month typed as 'khoảng 15'            |
-| —                        | —        | an .xlsx that is not a workbook at all                |
+| —                        | —        | an .xls that is not a workbook at all                 |
 
 The cells are found with the project's own reader, and edited with openpyxl; every file
 keeps its modification time (the pipeline dates a report by it) unless the breakage is
@@ -41,7 +41,7 @@ OUTLIER = ("ubnd_25237", "2022-M07", "food_safety_inspected")
 OUTLIER_EXTRA = 20
 NOT_A_NUMBER = ("ubnd_25220", "2022-M03", "tet_gifts")
 NOT_A_NUMBER_TEXT = "khoảng 15"
-UNREADABLE = "BC thang 8 - Phuoc Tin (loi).xlsx"
+UNREADABLE = "BC thang 8 - Phuoc Tin (loi).xls"
 
 
 @dataclass
@@ -113,7 +113,7 @@ def break_inbox(inbox: Path) -> None:
     row = text.row(NOT_A_NUMBER[2])
     _edit(text.path, text.extract.sheet, {row["source_cell"]: NOT_A_NUMBER_TEXT})
 
-    (inbox / UNREADABLE).write_bytes(b"PK\x03\x04 not really a workbook")
+    (inbox / UNREADABLE).write_bytes(b"not really a workbook")
 
 
 _BUILT: dict[str, DataPaths] = {}

@@ -86,7 +86,7 @@ def test_two_versions_in_one_run_the_later_date_line_wins(tmp_path):
     long_thuy(paths.inbox, "A - BC thang 9 - Long Thuy (sua).xlsx", 16, 2905)
     long_thuy(paths.inbox, "B - BC thang 9 - Long Thuy.xlsx", 13, 2950)
     run_nightly(paths)
-    files, facts, report = state(paths)
+    files, _, report = state(paths)
     assert files == {"A - BC thang 9 - Long Thuy (sua).xlsx": "loaded",
                      "B - BC thang 9 - Long Thuy.xlsx": "superseded"}
     assert report == 2905

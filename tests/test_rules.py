@@ -171,7 +171,7 @@ def test_a_rule_added_to_a_copy_of_the_rules_file_needs_no_code_change(demo_path
               and b.actual_value > 0.5 * d.actual_value
             order by 2, 1""").fetchall()
         rollups = con.execute("""
-            select r.period_code from report_indicator b
+            select b.period_code from report_indicator b
             join report_indicator d using (unit_key, period_code, scope)
             join dim_admin_unit r using (unit_key)
             where r.unit_code = '688' and b.scope = 'area'

@@ -11,30 +11,25 @@ days and `searchsorted`, whatever the number of dossiers.
 
 from __future__ import annotations
 
-import io
 from functools import cache
-from importlib import resources
 
 import holidays
 import numpy as np
 import pandas as pd
 
-
-def _seed(name: str, **options) -> pd.DataFrame:
-    text = resources.files("warehouse").joinpath("seeds", name).read_text(encoding="utf-8")
-    return pd.read_csv(io.StringIO(text), **options)
+from transform.seeds import seed_frame
 
 
 @cache
 def load_procedures() -> pd.DataFrame:
     """procedure_code, procedure_name, field, working_days (0: the same day)."""
-    return _seed("procedures.csv", dtype={"procedure_code": str, "working_days": int})
+    return seed_frame("procedures.csv", dtype={"procedure_code": str, "working_days": int})
 
 
 @cache
 def load_holiday_overrides() -> pd.DataFrame:
     """day, kind ('off' or 'work'), note."""
-    return _seed("holiday_overrides.csv", parse_dates=["day"])
+    return seed_frame("holiday_overrides.csv", parse_dates=["day"])
 
 
 @cache

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from expectations.runner import Finding, validate
+from expectations.runner import Finding, suite_config, validate
 from extract.inbox import FileResult
 from extract.one_stop import DOSSIER_COLUMNS
 from extract.reference import home_units, load_catalog
+from extract.workbook import staged_rows
 
 REJECTED_COLUMNS = ["sha256", "sheet", "row_number", "cell", "rule", "reason", "raw_row"]
 DQ_COLUMNS = ["sha256", "suite", "expectation", "severity", "success", "observed",
@@ -45,10 +46,8 @@ def build_batch(results: list[FileResult], now: pd.Timestamp) -> Batch:
     dq: list[pd.DataFrame] = []
     dossiers = _frames(results, "one_stop", lambda r: r.extract.dossiers.assign(
         sha256=r.file.sha256, sheet=r.extract.sheet, cell=None))
-    indicators = _frames(results, "workbook", lambda r: r.extract.rows.assign(
-        sha256=r.file.sha256, reporter=r.extract.reporter, unit_code=r.extract.unit_code,
-        period_code=r.extract.period_code, source_sheet=r.extract.sheet,
-        sheet=r.extract.sheet, cell=r.extract.rows["source_cell"]))
+    indicators = staged_rows([(r.file.sha256, r.extract) for r in results
+                              if r.kind == "workbook" and not r.rejected])
     dossiers, bad_d, dq_d = _validated(dossiers, "one_stop_export", params)
     indicators, bad_i, dq_i = _validated(indicators, "commune_workbook", params)
     rejected += [bad_d, bad_i]
@@ -90,7 +89,7 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
     if frame.empty:
         return frame, _empty(REJECTED_COLUMNS), _empty(DQ_COLUMNS)
     frame = frame.reset_index(drop=True)
-    findings = validate(frame.drop(columns=["sha256", "sheet", "cell"]), suite, params)
+    findings = validate(_for_gx(frame, suite), suite, params)
     bad_rows: dict[int, str] = {}
     for finding in findings:
         if finding.severity == "error" and not finding.success:
@@ -108,6 +107,20 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
     }, columns=REJECTED_COLUMNS)
     return (frame.drop(index=list(bad_rows)).reset_index(drop=True), rejected_rows,
             _dq_per_file(frame, findings))
+
+
+def _for_gx(frame: pd.DataFrame, suite: str) -> pd.DataFrame:
+    """Every row of the columns the suite checks, and nothing else: GX copies and hashes
+    what it is given. Timestamps in nanoseconds, the unit GX compares vectorised (others
+    it compares value by value in Python); those outside that range (years before 1678 or
+    after 2261) are clamped to its ends, still outside any window a suite allows."""
+    checked = {name for item in suite_config(suite)["expectations"]
+               for key, value in item["kwargs"].items() if key.startswith("column")
+               for name in (value if isinstance(value, list) else [value])}
+    columns = [c for c in frame.columns if c in checked]
+    return frame[columns].apply(
+        lambda col: col.clip(pd.Timestamp.min, pd.Timestamp.max).astype("datetime64[ns]")
+        if pd.api.types.is_datetime64_dtype(col) else col)
 
 
 def _dq_per_file(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:

@@ -39,11 +39,13 @@ events as (
            count(*) filter (where outcome = 'withdrawn') as withdrawn
     from d where c is not null group by all
     union all by name
+    -- (greatest() skips nulls: a dossier without a due date is never overdue)
     select unit_key, field, greatest(r, u + 1) as day, count(*) as overdue
-    from d where greatest(r, u + 1) < coalesce(c, date '9999-12-31') group by all
+    from d where u is not null and greatest(r, u + 1) < coalesce(c, date '9999-12-31')
+    group by all
     union all by name
     select unit_key, field, c as day, -count(*) as overdue
-    from d where greatest(r, u + 1) < c group by all
+    from d where u is not null and greatest(r, u + 1) < c group by all
 ),
 daily as (
     select unit_key, field, day,
