@@ -103,19 +103,19 @@ class QualityData:
 def fetch(con: duckdb.DuckDBPyConnection, run: str = "last") -> QualityData:
     """Everything the page shows for one run. 'last' is the newest run that checked the
     data: a run that found no new file leaves the warehouse, and its findings, as they were."""
-    row = _records(con, """
+    row = records(con, """
         select * from etl_run
         where run_id = ? or (? = 'last' and run_id = (
             select r.run_id from etl_run r where exists (
                 select 1 from dq_result d where d.run_id = r.run_id)
             order by r.started_at desc limit 1))""", [run, run])
     if not row:
-        raise LookupError(f"Không có lần chạy '{run}' (có kết quả kiểm tra) trong kho số liệu.")
+        raise LookupError(f"Không có lần chạy '{run}' trong kho số liệu.")
     run_row = row[0]
     run_id = run_row["run_id"]
     reporters = dict(con.execute("select reporter, name_vi from dim_reporter").fetchall())
     order = {r: f"{i:03d}" for i, r in enumerate(reporters)}  # the seed's order
-    units = _records(con, "select unit_code, unit_name, valid_from, valid_to, level"
+    units = records(con, "select unit_code, unit_name, valid_from, valid_to, level"
                           " from dim_admin_unit")
     ends = dict(con.execute("select period_code, end_date from dim_period").fetchall())
 
@@ -126,14 +126,19 @@ def fetch(con: duckdb.DuckDBPyConnection, run: str = "last") -> QualityData:
                     u["valid_to"] or dt.date.max):
                 return u["unit_name"] + (" (toàn địa bàn)" if scope == "area"
                                          and u["level"] != "commune" else "")
-        return code or "Không xác định đơn vị"
+        return code or "Không gắn với đơn vị nào"
 
     sections: dict[str, Section] = {}
 
     def section(key: str, title: str) -> Section:
         return sections.setdefault(key, Section(title))
 
-    findings = _records(con, """
+    def of_reporter(reporter: str | None) -> Section:
+        if not reporter:
+            return section("3", "Không gắn với đơn vị nào")
+        return section(f"1 {order.get(reporter)} {reporter}", reporters.get(reporter, reporter))
+
+    findings = records(con, """
         select d.*, f.reporter as file_reporter, f.period_code as file_period,
                regexp_extract(f.path, '[^/\\\\]+$') as file_name
         from dq_result d left join etl_file f using (file_id)
@@ -144,14 +149,11 @@ def fetch(con: duckdb.DuckDBPyConnection, run: str = "last") -> QualityData:
         observed = json.loads(f["observed"]) if f["observed"] else {}
         reporter = observed.get("reporter") or f["file_reporter"]
         period = observed.get("period") or f["file_period"]
-        if reporter:
-            target = section(f"1 {order.get(reporter)} {reporter}",
-                             reporters.get(reporter, reporter))
-        elif observed.get("unit"):
+        if reporter or not observed.get("unit"):
+            target = of_reporter(reporter)
+        else:
             target = section(f"2 {observed['unit']} {observed.get('scope')}",
                              unit_title(observed["unit"], period, observed.get("scope")))
-        else:
-            target = section("3", "Không xác định đơn vị")
         target.items.append(Item(
             f["suite"], f["severity"], period, observed.get("file") or f["file_name"],
             observed.get("sheet"), observed.get("cell"),
@@ -160,30 +162,25 @@ def fetch(con: duckdb.DuckDBPyConnection, run: str = "last") -> QualityData:
         "select suite, count(*) from dq_result where run_id = ? and success group by suite",
         [run_id]).fetchall())
 
-    rejected_files = _records(con, """
+    rejected_files = records(con, """
         select reporter, period_code, regexp_extract(path, '[^/\\\\]+$') as file_name, error
         from etl_file where first_seen_run = ? and status = 'rejected'
         order by file_id""", [run_id])
     for r in rejected_files:
-        target = section(f"1 {order.get(r['reporter'])} {r['reporter']}",
-                         reporters.get(r["reporter"], r["reporter"])) \
-            if r["reporter"] else section("3", "Không xác định đơn vị")
-        target.items.append(Item("rejected_file", "error", r["period_code"], r["file_name"],
-                                 None, None, r["error"] or "Tệp bị từ chối."))
-    rejected_rows = _records(con, """
+        of_reporter(r["reporter"]).items.append(Item(
+            "rejected_file", "error", r["period_code"], r["file_name"], None, None,
+            r["error"] or "Tệp bị từ chối."))
+    rejected_rows = records(con, """
         select f.reporter, f.period_code, regexp_extract(f.path, '[^/\\\\]+$') as file_name,
                r.sheet, r.row_number, r.cell, r.reason
         from rejected_row r join etl_file f using (file_id)
         where r.run_id = ? order by r.file_id, r.row_number""", [run_id])
     for r in rejected_rows:
-        target = section(f"1 {order.get(r['reporter'])} {r['reporter']}",
-                         reporters.get(r["reporter"], r["reporter"])) \
-            if r["reporter"] else section("3", "Không xác định đơn vị")
-        target.items.append(Item("rejected_row", "error", r["period_code"], r["file_name"],
-                                 r["sheet"], r["cell"] or (f"dòng {r['row_number']}"
-                                                           if r["row_number"] else None),
-                                 r["reason"]))
-    rates = _records(con, """
+        of_reporter(r["reporter"]).items.append(Item(
+            "rejected_row", "error", r["period_code"], r["file_name"], r["sheet"],
+            r["cell"] or (f"dòng {r['row_number']}" if r["row_number"] else None),
+            r["reason"]))
+    rates = records(con, """
         select r.period_code, r.expected_reports, r.loaded_reports, r.on_time_reports,
                r.missing_reports, r.rejected_reports, r.reporting_rate, r.on_time_rate
         from report_submission_rate r join dim_period p using (period_code)
@@ -194,8 +191,9 @@ def fetch(con: duckdb.DuckDBPyConnection, run: str = "last") -> QualityData:
                        rates, [sections[k] for k in sorted(sections)])
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
-             ) -> list[dict]:
+def records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
+            ) -> list[dict]:
+    """Rows of a query as dicts."""
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

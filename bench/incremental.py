@@ -18,10 +18,10 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
-from prefect.testing.utilities import prefect_test_harness  # noqa: E402
+from prefect.testing.utilities import prefect_test_harness
 
-from baocao.paths import DataPaths  # noqa: E402
-from flows.nightly import run_nightly  # noqa: E402
+from baocao.paths import DataPaths
+from flows.nightly import run_nightly
 
 HEADER = ["Mã hồ sơ", "Đơn vị tiếp nhận", "Hình thức nộp", "Mức độ", "Ngày tiếp nhận",
           "Ngày hẹn trả", "Ngày có kết quả", "Trạng thái", "Người nộp"]

@@ -132,25 +132,143 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-@contextmanager
-def timed(label: str, times: dict[str, float]):
+class Stages:
+    """Times of the stages of one route, printed as they finish."""
+
+    def __init__(self, title: str):
+        self.times: dict[str, float] = {}
+        print(title, flush=True)
+
+    @contextmanager
+    def stage(self, label: str):
+        start = time.perf_counter()
+        yield
+        self.times[label] = time.perf_counter() - start
+        print(f"  {label:<52} {self.times[label]:7.2f} s   peak RSS {peak_rss_mb():6.0f} MB",
+              flush=True)
+
+    def record(self, label: str, seconds: float) -> None:
+        self.times[label] = seconds
+        print(f"  {label:<52} {seconds:7.2f} s", flush=True)
+
+    @property
+    def total(self) -> float:
+        return sum(self.times.values())
+
+
+def baseline(export: Path, folder: Path) -> Stages:
+    """(a) DuckDB's own load of the file into a table of a database file."""
+    route = Stages("(a) DuckDB: CREATE TABLE AS SELECT * FROM read_csv(...)")
+    with route.stage("read_csv → table (database file, checkpointed)"):
+        con = duckdb.connect(str(folder / "baseline.duckdb"))
+        con.execute("create table raw as select * from read_csv(?)", [str(export)])
+        con.execute("checkpoint")
+        con.close()
+    return route
+
+
+def pipeline(export: Path, folder: Path) -> tuple[Stages, dict[str, int]]:
+    """(b) The pipeline's one-stop path, in the order of the nightly flow's tasks."""
+    import pandas as pd
+
+    from baocao.paths import DataPaths
+    from expectations.runner import validate
+    from extract.inbox import extract_file
+    from load import archive as raw_archive
+    from load import data_docs, quality, warehouse
+    from transform.staging import build_batch, suite_params
+
+    paths = DataPaths.of(folder / "data", inbox=export.parent)
+    route = Stages("(b) pipeline: the nightly flow's one-stop path")
+    run_id = "bench"
+    now = raw_archive.local_now()
+    with route.stage("archive: sha256 and copy into the raw archive"):
+        file = raw_archive.archive(export, paths.data_dir, raw_archive.sha256_of(export), now)
+    with route.stage("extract: read, drop personal data, rules (SQL)"):
+        result = extract_file(file, paths.data_dir)
+    with route.stage("GX start-up (context and suites, once a run)"):
+        sample = result.extract.dossiers.head(1)
+        validate(sample, "one_stop_export", suite_params(pd.Timestamp(now) + pd.Timedelta(
+            days=1)))
+    with route.stage("validate: GX one_stop_export on every row"):
+        batch = build_batch([result], pd.Timestamp(now))
+    with route.stage("load: open working copy, stage the batch"):
+        con = warehouse.open_working_copy(paths.warehouse, paths.working)
+        con.execute("begin")
+        counts = warehouse.record_batch(con, run_id, batch)
+    with route.stage("refresh: reference data and models (facts, reports)"):
+        warehouse.load_reference(con)
+        warehouse.build_models(con, run_id)
+    with route.stage("validate facts: GX fact_dossier on every row"):
+        warehouse.validate_facts(con, run_id)
+    with route.stage("quality rules and cross-checks"):
+        quality.evaluate(con, run_id)
+    with route.stage("invariants, run record, commit, publish"):
+        warehouse.check_invariants(con)
+        warehouse.record_run(con, {"run_id": run_id, "flow": "bench", "trigger": "manual",
+                                   "parameters": {}, "started_at": now, "status": "succeeded",
+                                   "finished_at": raw_archive.local_now(), **counts})
+        warehouse.record_publish(con, run_id)
+        con.execute("commit")
+        warehouse.publish(con, paths.working, paths.warehouse)
+    with route.stage("data docs of the run's findings"):
+        data_docs.build(paths.warehouse, paths.data_dir, run_id)
+    return route, counts
+
+
+def naive(export: Path, rows: int, slice_rows: int = 50_000) -> Stages:
+    """(c) pandas read_csv → GX on the pandas frame → DataFrame.to_sql via duckdb-engine;
+    to_sql timed on a slice and extrapolated linearly (a full run takes minutes)."""
+    import pandas as pd
+    import sqlalchemy
+
+    from expectations.runner import validate
+    from transform.staging import suite_params
+
+    route = Stages("(c) naive: pandas read_csv → GX on pandas → to_sql (duckdb-engine)")
+    names = {"Mã hồ sơ": "dossier_code", "Đơn vị tiếp nhận": "unit_code",
+             "Hình thức nộp": "channel", "Mức độ": "service_level",
+             "Ngày tiếp nhận": "received_at", "Ngày hẹn trả": "due_date",
+             "Ngày có kết quả": "closed_at", "Trạng thái": "outcome"}
+    with route.stage("pandas read_csv (every column) and date parsing"):
+        frame = pd.read_csv(export, dtype=str, encoding="utf-8-sig").rename(columns=names)
+        for column in ("received_at", "due_date", "closed_at"):
+            frame[column] = pd.to_datetime(frame[column], dayfirst=True, format="mixed",
+                                           errors="coerce")
+    with route.stage("GX one_stop_export on the pandas frame"):
+        validate(frame, "one_stop_export", suite_params(pd.Timestamp.now()))
+    engine = sqlalchemy.create_engine("duckdb:///:memory:")
     start = time.perf_counter()
-    yield
-    times[label] = time.perf_counter() - start
-    print(f"  {label:<44} {times[label]:7.2f} s   (peak RSS {peak_rss_mb():6.0f} MB)",
-          flush=True)
+    frame.head(slice_rows).to_sql("stg_dossier", engine, index=False)
+    route.record(f"to_sql: {slice_rows:,} rows timed, × {rows / slice_rows:g} (extrapolated)",
+                 (time.perf_counter() - start) * rows / slice_rows)
+    return route
 
 
 def main() -> None:  # pragma: no cover - a benchmark
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="folder to keep the files in")
+    parser.add_argument("--no-naive", action="store_true", help="skip route (c)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench_one_stop_"))
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"generating {args.rows:,} dossiers in {folder} …", flush=True)
-    export = generate(folder / "inbox" / "hoso_1cua.csv", args.rows)
+    export = folder / "inbox" / "hoso_1cua.csv"
+    export.parent.mkdir(exist_ok=True)
+    print(f"generating {args.rows:,} dossiers in {export} …", flush=True)
+    generate(export, args.rows)
     print(f"  {export.stat().st_size / 1e6:.0f} MB", flush=True)
+    a = baseline(export, folder)
+    b, counts = pipeline(export, folder)
+    peak = peak_rss_mb()
+    print(f"  rows loaded {counts['rows_loaded']:,}, rows rejected {counts['rows_rejected']:,}")
+    fixed = b.times["GX start-up (context and suites, once a run)"]
+    print(f"(b)/(a) = {b.total:.2f} s / {a.total:.2f} s = {b.total / a.total:.2f}"
+          f"  (without GX start-up: {(b.total - fixed) / a.total:.2f});"
+          f" peak RSS after (a)+(b) {peak:.0f} MB", flush=True)
+    if not args.no_naive:
+        c = naive(export, args.rows)
+        print(f"(c)/(b) = {c.total:.1f} s / {b.total:.2f} s = {c.total / b.total:.1f}")
 
 
 if __name__ == "__main__":

@@ -144,7 +144,7 @@ def read_one_stop_csv(path: Path, head: CsvHead | None = None) -> OneStopExtract
     skip = head.lines_read[header_row]
     if head.encoding is None or has_blank_line_after(path, skip, head.encoding):
         return _from_general_reader(path)
-    con = duckdb.connect()
+    con = _connect()
     try:
         _csv_into_raw(con, path, head, header_row, mapping)
     except duckdb.InvalidInputError:  # what DuckDB cannot parse, the csv module may
@@ -164,7 +164,7 @@ def one_stop_from_sheets(sheets: list[Sheet]) -> OneStopExtract:
         found = find_header_row(sheet.rows, HEADER_INDEX, REQUIRED)
         if found:
             header_row, mapping = found
-            with duckdb.connect() as con:
+            with _connect() as con:
                 frame = _raw_frame(sheet.rows[header_row + 1:], mapping)
                 con.register("raw_frame", frame)
                 con.execute("create temp table raw as select " + ", ".join(
@@ -211,14 +211,19 @@ def exported_at_from_title(rows: list[list[object]]) -> dt.datetime | None:
 
 # ---------------------------------------------------------------- the relation `raw`
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
 def _csv_into_raw(con: duckdb.DuckDBPyConnection, path: Path, head: CsvHead,
                   header_row: int, mapping: dict[str, int]) -> None:
     """`raw` from the data rows after the header, in file order (so its rowid is the row's
     position below the header); only the matched columns are selected."""
     width = len(head.sheet.rows[header_row])
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    selected = ", ".join(
-        f"nullif(trim(c{col}, $ws), '') as {name}" for name, col in mapping.items())
+    selected = ", ".join(f"c{col} as {name}" for name, col in mapping.items())
     for parallel in ("true", "false"):
         try:
             con.execute(f"""
@@ -228,8 +233,7 @@ def _csv_into_raw(con: duckdb.DuckDBPyConnection, path: Path, head: CsvHead,
                     encoding = $encoding, columns = {columns}, null_padding = true,
                     strict_mode = false, parallel = {parallel})""",
                         {"path": str(path), "skip": head.lines_read[header_row],
-                         "delim": head.delimiter, "encoding": head.encoding,
-                         "ws": _WHITESPACE})
+                         "delim": head.delimiter, "encoding": head.encoding})
             break
         except duckdb.InvalidInputError as exc:
             # DuckDB pads short rows in parallel only when no quoted field holds a line
@@ -285,24 +289,23 @@ def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row
     raw_columns = {name for (name,) in con.execute(
         "select column_name from duckdb_columns() where table_name = 'raw'").fetchall()}
     dates = [f for f in DATE_FIELDS if f in mapping]
-    texts = [(f, _parsed_text(con, f)) for f in dates]
-    cells = {f: f"{f}__cell" if f"{f}__cell" in raw_columns else "cast(null as timestamp)"
-             for f in dates}
-    # A row whose matched cells are all empty is no row (a date cell also has its text).
     con.execute(f"""create or replace temp table parsed as
-        select * exclude ({', '.join(f'{f}__text' for f in dates)}),
-               {', '.join(f"coalesce({cells[f]}, {f}__text) as {f}__at, ({f} is not null"
-                          f" and {cells[f]} is null and {f}__text is null) as {f}__bad"
-                          for f in dates)}
-        from (select rowid + {header_row + 2} as row_number, *,
-                     {', '.join(f'{sql} as {f}__text' for f, sql in texts)} from raw)
-        where not ({' and '.join(f'{f} is null' for f in mapping)})""")
+        select rowid + {header_row + 2} as row_number, * exclude (dossier_code),
+               {_stripped("dossier_code")} as dossier_code,
+               {', '.join(f"coalesce({f}__cell, {_canonical_date(f)}) as {f}__at"
+                          if f"{f}__cell" in raw_columns
+                          else f"{_canonical_date(f)} as {f}__at" for f in dates)}
+        from raw
+        -- a row whose matched cells are all empty is no row
+        where {_not_blank_row(list(mapping))}""", {"ws": _WHITESPACE})
+    for name in dates:
+        _parse_other_dates(con, name)
     rows_read = con.execute("select count(*) from parsed").fetchone()[0]
     _register_lookups(con, mapping)
-    con.execute(_staged_sql(mapping))
+    con.execute(_staged_sql(mapping, _text_cleanups(con, mapping)), {"ws": _WHITESPACE})
     _settle_duplicates(con)
 
-    accepted = _accepted_frame(con, mapping)
+    accepted = _accepted_frame(con)
     accepted, computed = fill_missing_due_dates(accepted)
     problems = _rejected_problems(con, mapping, sheet)
     problems += _warnings(accepted, computed, sheet)
@@ -311,18 +314,68 @@ def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row
                           rows_read=rows_read)
 
 
-def _parsed_text(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """SQL for a date column's text as a timestamp (null for no date): one strptime format
-    per distinct shape of the text that matches the date pattern."""
-    shapes = [s for (s,) in con.execute(
-        f"select distinct translate({name}, $digits, '0000000000') from raw"
-        f" where {name} is not null", {"digits": _DIGITS}).fetchall()]
-    branches = "".join(f" when '{shape}' then try_strptime({name}, '{fmt}')"
-                       for shape in shapes if (fmt := _strptime_format(shape)))
-    parsed = (f"(case translate({name}, '{_DIGITS}', '0000000000'){branches} end)"
-              if branches else "cast(null as timestamp)")
+# Python's str.strip() strips these; SQL trims only where a value begins or ends with one
+# (trimming every value with a set of characters costs seconds for a million rows).
+_WHITESPACE_CODES = ", ".join(str(ord(ch)) for ch in _WHITESPACE)
+
+
+def _edged(column: str) -> str:
+    """Whether a text begins or ends with whitespace (visible ASCII first: the usual case)."""
+    first, last = f"ascii({column})", f"ascii(right({column}, 1))"
+    return (f"(case when {first} between 33 and 132 and {last} between 33 and 132 then false"
+            f" else {first} in ({_WHITESPACE_CODES}) or {last} in ({_WHITESPACE_CODES}) end)")
+
+
+def _stripped(column: str) -> str:
+    return f"case when {_edged(column)} then nullif(trim({column}, $ws), '') else {column} end"
+
+
+def _blank(column: str) -> str:
+    return (f"(case when {column} is null then true when {_edged(column)}"
+            f" then trim({column}, $ws) = '' else false end)")
+
+
+def _not_blank_row(columns: list[str]) -> str:
+    """A row with a dossier code that starts with a visible ASCII character (nearly every
+    row) is no blank row; only the others have every cell checked."""
+    return (f"(case when ascii(dossier_code) between 33 and 132 then true"
+            f" else not ({' and '.join(_blank(c) for c in columns)}) end)")
+
+
+# The exports' usual date texts: read by one strptime format each. The pattern (LIKE) keeps
+# strptime from reading more than the date pattern allows (it takes any run of ASCII
+# whitespace for the space, and single digits).
+_CANONICAL_DATES = [("__/__/____ __:__:__", "%d/%m/%Y %H:%M:%S"),
+                    ("__/__/____ __:__", "%d/%m/%Y %H:%M"), ("__/__/____", "%d/%m/%Y")]
+
+
+def _canonical_date(column: str) -> str:
+    branches = " ".join(f"when {len(like)} then case when {column} like '{like}' then"
+                        f" try_strptime({column}, '{fmt}') end"
+                        for like, fmt in _CANONICAL_DATES)
+    return f"(case length({column}) {branches} end)"
+
+
+def _parse_other_dates(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Dates written otherwise (one-digit day, other separators, a 'T', extra spaces):
+    one strptime format per distinct shape of the text (digits as '0') that matches the
+    date pattern; what matches no shape stays null, an unparseable date."""
     # DuckDB reads year 0000 as 1 BC; the date pattern's calendar starts at year 1.
-    return f"(case when {parsed} >= timestamp '0001-01-01' then {parsed} end)"
+    con.execute(f"update parsed set {name}__at = null"
+                f" where {name}__at < timestamp '0001-01-01'")
+    text = f"trim({name}, $ws)"
+    shape = f"translate({text}, '{_DIGITS}', '0000000000')"
+    other = f"{name} is not null and {name}__at is null"
+    shapes = [s for (s,) in con.execute(f"select distinct {shape} from parsed where {other}",
+                                        {"ws": _WHITESPACE}).fetchall()]
+    # Only shapes of digits, separators, spaces and 'T' (the pattern's) reach the SQL text.
+    branches = "".join(f" when '{s}' then try_strptime({text}, '{fmt}')"
+                       for s in shapes if (fmt := _strptime_format(s)))
+    if branches:
+        con.execute(f"update parsed set {name}__at = case {shape}{branches} end"
+                    f" where {other}", {"ws": _WHITESPACE})
+        con.execute(f"update parsed set {name}__at = null"
+                    f" where {name}__at < timestamp '0001-01-01'")
 
 
 def _strptime_format(shape: str) -> str | None:
@@ -335,6 +388,19 @@ def _strptime_format(shape: str) -> str | None:
     if gap:
         fmt += f"{gap}%H:%M" + (":%S" if second else "")
     return fmt
+
+
+def _text_cleanups(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]
+                   ) -> dict[str, dict[str, str | None]]:
+    """For the stored texts of few distinct values (procedure, field): the values that
+    need stripping, and what they become."""
+    cleanups = {}
+    for name in ("procedure_code", "procedure_name", "field"):
+        if name in mapping:
+            values = [v for (v,) in con.execute(
+                f"select distinct {name} from parsed where {name} is not null").fetchall()]
+            cleanups[name] = {v: v.strip() or None for v in values if v.strip() != v}
+    return cleanups
 
 
 def _register_lookups(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> None:
@@ -375,7 +441,7 @@ def _unit_column(mapping: dict[str, int]) -> str | None:
     return next((f for f in ("receiving_unit", "processing_unit") if f in mapping), None)
 
 
-def _staged_sql(mapping: dict[str, int]) -> str:
+def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | None]]) -> str:
     """Every row with its values in the warehouse's terms and its first reason, if any."""
     dates = [f for f in DATE_FIELDS if f in mapping]
     closed = _first_of(["finished_at__at", "handed_over_at__at"], mapping)
@@ -386,7 +452,8 @@ def _staged_sql(mapping: dict[str, int]) -> str:
                      None: "cast(null as varchar)"}[channel]
     level = ("coalesce(l.level, case when p.service_level is null then '2' end)"
              if "service_level" in mapping else "'2'")
-    optional = ", ".join(f"p.{f}" if f in mapping else f"cast(null as varchar) as {f}"
+    optional = ", ".join(_cleaned(f, cleanups[f]) if f in mapping
+                         else f"cast(null as varchar) as {f}"
                          for f in ("procedure_code", "procedure_name", "field"))
     joins = [
         "left join status_map s on s.text = p.status",
@@ -420,9 +487,23 @@ def _staged_sql(mapping: dict[str, int]) -> str:
                                                    "cast(null as varchar) as unit_code"},
                    {optional}, {channel_value} as channel, {level} as service_level,
                    p.received_at__at as received_at, {due} as due, {closed} as closed,
-                   s.outcome, s.text as status_text, {', '.join(f'p.{f}__bad' for f in dates)}
+                   s.outcome, s.text as status_text,
+                   {', '.join(f"case when p.{f} is null or p.{f}__at is not null then false"
+                              f" else trim(p.{f}, $ws) <> '' end as {f}__bad" for f in dates)}
             from parsed p {' '.join(joins)}
         ) p"""
+
+
+def _cleaned(name: str, cleanup: dict[str, str | None]) -> str:
+    if not cleanup:
+        return f"p.{name}"
+    cases = " ".join(f"when {_sql_text(raw)} then {_sql_text(clean)}"
+                     for raw, clean in cleanup.items())
+    return f"case p.{name} {cases} else p.{name} end as {name}"
+
+
+def _sql_text(value: str | None) -> str:
+    return "null" if value is None else "'" + value.replace("'", "''") + "'"
 
 
 def _first_of(columns: list[str], mapping: dict[str, int]) -> str:
@@ -452,7 +533,7 @@ def _settle_duplicates(con: duckdb.DuckDBPyConnection) -> None:
             qualify row_number() over (partition by {content} order by row_number) > 1)""")
 
 
-def _accepted_frame(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> pd.DataFrame:
+def _accepted_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The accepted rows as a frame; columns of few distinct values as categories (a
     million-row export passes through GX and into DuckDB far faster so)."""
     home = sorted({u.unit_code for u in home_units()})
@@ -463,15 +544,11 @@ def _accepted_frame(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> 
             f"select distinct {name} from staged where reason is null and {name} is not null"
             " order by 1").fetchall()]
     for name, values in enums.items():
-        con.execute(f"create type t_{name} as enum ({_sql_values(values)})")
+        con.execute(f"create type t_{name} as enum ({', '.join(map(_sql_text, values))})")
     columns = ", ".join(f"cast({c} as t_{c}) as {c}" if c in enums else c
                         for c in DOSSIER_COLUMNS)
     return con.execute(f"select {columns} from staged where reason is null"
                        " order by row_number").df()
-
-
-def _sql_values(values: list[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
@@ -484,7 +561,8 @@ def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
     return [
         Problem(reason.split(":")[0], "error", _reason_vi(reason), sheet=sheet or None,
                 row_number=row_number, cell=_cell_of(reason, mapping, row_number),
-                raw={f: v for f, v in zip(fields, values, strict=True) if v is not None})
+                raw={f: v.strip() for f, v in zip(fields, values, strict=True)
+                     if v is not None and v.strip()})
         for row_number, reason, *values in rows
     ]
 

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePath
@@ -48,7 +49,7 @@ HEADERS: dict[str, list[str]] = {
     "unit": ["Đơn vị tính", "ĐVT"],
     "plan": ["Kế hoạch", "KH", "Kế hoạch năm", "Chỉ tiêu kế hoạch", "Đối tượng"],
     "actual_month": ["Thực hiện trong tháng", "Trong tháng", "Thực hiện tháng", "TH tháng",
-                     "Kết quả trong tháng", "Thực hiện"],
+                     "Kết quả trong tháng"],
     "cumulative": ["Lũy kế", "Lũy kế từ đầu năm", "Lũy kế đến nay", "Cộng dồn"],
     "rate": ["Tỷ lệ", "Tỷ lệ %", "Tỷ lệ (%)", "Đạt %", "Đạt (%)"],
 }
@@ -69,10 +70,10 @@ _COLUMN_NUMBER = re.compile(r"^([a-z]?\d{1,3}|[a-z])( ([a-z]?\d{1,3}|[a-z]))*$")
 _ENUMERATOR = re.compile(r"^((\d{1,2} )+|[a-h] )")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _DATE_LINE = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})")
-_PERIOD_PATTERNS = [
-    re.compile(r"\bthang (\d{1,2})\b.*?\b(\d{4})\b"),  # 'tháng 9 và phương hướng tháng 10
-    re.compile(r"\bt ?(\d{1,2}) (\d{4})\b"),            # năm 2022' is September
-]
+# The first month named, with the first year after it: 'tháng 9 và phương hướng tháng 10
+# năm 2022' reports September. Then 'T9/2022'.
+_PERIOD_PATTERNS = [re.compile(r"\bthang (\d{1,2})\b.*?\b(\d{4})\b"),
+                    re.compile(r"\bt ?(\d{1,2}) (\d{4})\b")]
 _FILENAME_PERIOD = re.compile(r"(?:thang|\bt)\s*(\d{1,2})(?:\s+(\d{4}))?\b")
 _NOT_THE_REPORTER = ("kinh gui", "don vi nhan", "noi nhan", "can cu")
 _REPORTER_LABEL = re.compile(r"^don vi bao cao ")
@@ -83,6 +84,20 @@ _COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 Source = bytes | Path | None
 
 
+class IndicatorRows:
+    """A workbook's accepted indicator rows: code → the rest of ROW_COLUMNS, in sheet order.
+    A plain object on purpose: Prefect walks every list, dict and dataclass passed between
+    tasks item by item, which for a thousand files' rows costs more than reading them."""
+
+    __slots__ = ("by_code",)
+
+    def __init__(self, by_code: dict[str, tuple]):
+        self.by_code = by_code
+
+    def __len__(self) -> int:
+        return len(self.by_code)
+
+
 @dataclass
 class WorkbookExtract:
     reporter: str
@@ -90,13 +105,13 @@ class WorkbookExtract:
     period_code: str  # a month, e.g. '2022-M09'
     report_date: dt.date | None  # the date line of the title block
     sheet: str
-    records: dict[str, tuple]  # indicator code → the rest of ROW_COLUMNS, in sheet order
+    records: IndicatorRows
     problems: list[Problem]
 
     @cached_property
     def rows(self) -> pd.DataFrame:
         """ROW_COLUMNS, one row per accepted indicator row."""
-        return _frame([(self, self.records)], ROW_COLUMNS)
+        return _frame([self], ROW_COLUMNS)
 
     @property
     def rows_read(self) -> int:
@@ -110,11 +125,10 @@ def staged_rows(extracts: list[tuple[str, WorkbookExtract]]) -> pd.DataFrame:
     """The rows of many workbooks as one frame to stage and validate: ROW_COLUMNS, the
     file's sha256, its reporter, unit and period, and the sheet and cell of each value.
     Built once per batch: a frame per file would cost more than reading the file."""
-    extracts = [(sha, ex) for sha, ex in extracts if ex.records]
+    extracts = [(sha, ex) for sha, ex in extracts if len(ex.records)]
     if not extracts:
         return pd.DataFrame()
-    frame = _frame([(ex, ex.records) for _, ex in extracts],
-                   [*ROW_COLUMNS, *STAGED_CONSTANTS, "sha256"],
+    frame = _frame([ex for _, ex in extracts], [*ROW_COLUMNS, *STAGED_CONSTANTS, "sha256"],
                    lambda ex: (ex.reporter, ex.unit_code, ex.period_code, ex.sheet, ex.sheet),
                    [sha for sha, _ in extracts])
     return frame.assign(cell=frame["source_cell"])
@@ -234,38 +248,38 @@ def _is_column_numbers(row: list[object]) -> bool:
 def workbook_from_sheets(sheets: list[Sheet], filename: str, catalog: Catalog | None = None,
                          source: Source = None) -> WorkbookExtract:
     catalog = catalog or load_catalog()
-    problems: list[Problem] = []
-    candidates = []
+    candidates = []  # (sheet, header, problems of converting its legacy text)
     for sheet in sheets:
         header = _sheet_header(sheet)
         if header is None:
             continue
+        problems: list[Problem] = []
         if legacy_text.has_legacy_marks(sheet.rows):
-            rows, found = _to_unicode(sheet, source)
-            problems += found
+            rows, problems = _to_unicode(sheet, source)
             sheet = Sheet(sheet.name, rows)
             header = _find_header(rows) or header
-        candidates.append((sheet, header))
+        candidates.append((sheet, header, problems))
     if not candidates:
         raise FileRejected([Problem(
             "header_not_found", "error",
             "Không tìm thấy dòng tiêu đề của bảng số liệu (cần cột 'Chỉ tiêu' và 'Thực hiện "
             "trong tháng' hoặc 'Lũy kế') trong 20 dòng đầu của trang tính nào.")])
     index = catalog.index
-    sheet, header = _report_sheet(candidates, index, filename) if len(candidates) > 1 \
-        else candidates[0]
+    sheet, header, problems = _report_sheet(candidates, index, filename) \
+        if len(candidates) > 1 else candidates[0]
     return _extract(sheet, header, filename, catalog, index, source, problems)
 
 
-def _report_sheet(candidates: list[tuple[Sheet, _Header]], index: dict[str, str],
-                  filename: str) -> tuple[Sheet, _Header]:
+def _report_sheet(candidates: list[tuple[Sheet, _Header, list[Problem]]],
+                  index: dict[str, str], filename: str
+                  ) -> tuple[Sheet, _Header, list[Problem]]:
     """Of several sheets with a table (a list of indicators, last months' copies), the
     report: one with catalog indicators, of the month the file name gives, else the latest
     month, else the one with the most indicators."""
     named = _FILENAME_PERIOD.search(_fold(PurePath(filename).stem))
 
-    def rank(candidate: tuple[Sheet, _Header]) -> tuple:
-        sheet, header = candidate
+    def rank(candidate: tuple[Sheet, _Header, list[Problem]]) -> tuple:
+        sheet, header, _ = candidate
         matched = _matched_rows(sheet.rows, header, index)
         period = _period_in_content(_title_lines(sheet.rows[:header.top])) or (0, 0)
         return (matched > 0, bool(named) and period[1] == int(named.group(1)), period, matched)
@@ -340,22 +354,25 @@ def _extract(sheet: Sheet, header: _Header, filename: str, catalog: Catalog,
                            for col in (col_of("plan"), col_of("cumulative"), col_of("rate"))))
     return WorkbookExtract(
         reporter=reporter.reporter, unit_code=reporter.unit_code, period_code=period_code,
-        report_date=report_date, sheet=name, records=records, problems=problems)
+        report_date=report_date, sheet=name, records=IndicatorRows(records),
+        problems=problems)
 
 
-def _frame(parts: list[tuple[WorkbookExtract, dict[str, tuple]]], names: list[str],
-           constants=None, keys: list[str] | None = None) -> pd.DataFrame:
-    """One frame, column by column, from the records of one or more workbooks, with the
+def _frame(extracts: list[WorkbookExtract], names: list[str],
+           constants: Callable[[WorkbookExtract], tuple] | None = None,
+           keys: list[str] | None = None) -> pd.DataFrame:
+    """One frame, column by column, from the rows of one or more workbooks, with the
     per-file `constants(extract)` and `keys` repeated over each file's rows."""
-    codes = [code for _, records in parts for code in records]
-    values = [v for _, records in parts for v in records.values()]
+    parts = [ex.records.by_code for ex in extracts]
+    codes = [code for part in parts for code in part]
+    values = [v for part in parts for v in part.values()]
     columns = list(zip(*values, strict=True)) or [()] * (len(ROW_COLUMNS) - 1)
     data = [codes, *(np.array([np.nan if v is None else v for v in column], dtype="float64")
                      for column in columns[:4]),
             np.array(columns[4], dtype="int64"), *(list(c) for c in columns[5:])]
     if constants:
-        counts = [len(records) for _, records in parts]
-        per_file = list(zip(*(constants(ex) for ex, _ in parts), strict=True))
+        counts = [len(part) for part in parts]
+        per_file = list(zip(*(constants(ex) for ex in extracts), strict=True))
         data += [np.repeat(np.array(c, dtype=object), counts) for c in per_file]
         data.append(np.repeat(np.array(keys, dtype=object), counts))
     return pd.DataFrame(dict(zip(names, data, strict=True)))

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from baocao.numbers import vn_date
-from baocao.quality import vn_datetime, vn_number, vn_period
+from baocao.quality import records, vn_datetime, vn_number, vn_period
 from transform import outliers
 from transform.rules import PREVIOUS_PERIOD, SYMBOLS, Level, Rule, parse_rules, rule_sql
 
@@ -61,9 +61,9 @@ class Finding:
 class _Names:
     """Unit and reporter names for messages."""
 
-    units: dict[int, str] = field(default_factory=dict)  # unit_key → 'Phường Thác Mơ'
-    codes: dict[int, str] = field(default_factory=dict)  # unit_key → '25216'
-    reporters: dict[str, str] = field(default_factory=dict)  # reporter → 'UBND phường …'
+    units: dict[int, str]  # unit_key → 'Phường Thác Mơ'
+    codes: dict[int, str]  # unit_key → '25216'
+    reporters: dict[str, str]  # reporter → 'UBND phường …'
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection) -> _Names:
@@ -102,13 +102,6 @@ def _outcome(suite: str, expectation: str, severity: str, failures: list[Finding
             failure.observed["evaluated"] = evaluated
         return failures
     return [Finding(suite, expectation, severity, True, {"evaluated": evaluated, **observed})]
-
-
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
-             ) -> list[dict]:
-    cursor = con.execute(sql, params or [])
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _plain(value: object) -> object:
@@ -177,7 +170,7 @@ def rule_findings(con: duckdb.DuckDBPyConnection, rules: list[Rule], names: _Nam
     for rule in rules:
         failures, evaluated = [], {}
         for level in (REPORTER_LEVEL, ROLLUP_LEVEL):
-            rows = _records(con, rule_sql(rule, level))
+            rows = records(con, rule_sql(rule, level))
             evaluated[level.name] = sum(r["holds"] is not None for r in rows)
             failures += [_rule_failure(rule, level, row, names)
                          for row in rows if row["holds"] is False]
@@ -318,7 +311,7 @@ def cross_check_findings(con: duckdb.DuckDBPyConnection, names: _Names) -> list[
 
 
 def _carried_over(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
-    rows = _records(con, CARRIED_OVER_SQL)
+    rows = records(con, CARRIED_OVER_SQL)
     failures = [Finding(
         CROSS_SUITE, "one_stop_carried_over", "error", False, {
             "unit": names.codes[r["unit_key"]], "scope": r["scope"], "period": r["period_code"],
@@ -345,53 +338,62 @@ def _identity(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
         f"Một cửa: {_place(names, r)}: tổng tiếp nhận {vn_number(r['received_total'])} khác "
         f"đã giải quyết + rút/trả lại + đang giải quyết ("
         f"{vn_number(r['resolved_total'] + r['withdrawn'] + r['pending_total'])}).",
-        unexpected_count=1) for r in _records(con, IDENTITY_SQL)]
+        unexpected_count=1) for r in records(con, IDENTITY_SQL)]
     return _outcome(CROSS_SUITE, "one_stop_identity", "error", failures, evaluated)
 
 
-def _cumulative(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
+def _per_indicator(suite: str, check: str, severity: str, rows: list[dict],
+                   failure: Callable[[dict], Finding | None]) -> list[Finding]:
+    """One expectation per indicator, `check(code)`: its rows' failures or a success row."""
     findings = []
-    rows = _records(con, CUMULATIVE_SQL)
     for code in dict.fromkeys(r["indicator_code"] for r in rows):
         mine = [r for r in rows if r["indicator_code"] == code]
-        failures = []
-        for r in mine:
-            if abs(r["cumulative"] - r["expected"]) <= 1e-6:
-                continue
-            first = r["period_code"].endswith("-M01")
-            values = [{"figure": "cumulative", "period": r["period_code"],
-                       "value": _plain(r["cumulative"]), "file": r["file_name"],
-                       "sheet": r["sheet"], "cell": r["cumulative_cell"]},
-                      {"figure": "actual_month", "period": r["period_code"],
-                       "value": _plain(r["actual_month"]), "file": r["file_name"],
-                       "sheet": r["sheet"], "cell": r["value_cell"]}]
-            if not first:
-                values.append({"figure": "cumulative", "period": r["previous_code"],
-                               "value": _plain(r["previous_cumulative"]),
-                               "file": r["previous_file"], "sheet": r["previous_sheet"],
-                               "cell": r["previous_cell"]})
-            before = ("" if first else
-                      f" = lũy kế {vn_period(r['previous_code'])} "
-                      f"{vn_number(r['previous_cumulative'])} (tệp '{r['previous_file']}', "
-                      f"trang '{r['previous_sheet']}', ô {r['previous_cell']}) +")
-            failures.append(Finding(
-                CROSS_SUITE, f"cumulative_continuity({code})", "warning", False, {
-                    "unit": names.codes[r["unit_key"]], "reporter": r["reporter"],
-                    "indicator": code, "period": r["period_code"], "file": r["file_name"],
-                    "sheet": r["sheet"], "cell": r["cumulative_cell"], "values": values,
-                    "expected": {"min": _plain(r["expected"]), "max": _plain(r["expected"])}},
-                f"Lũy kế không liên tục ({code}). "
-                f"{_place(names, r, (r['cumulative_cell'],))}: lũy kế "
-                f"{vn_number(r['cumulative'])}, nhưng phải bằng {vn_number(r['expected'])}"
-                f"{before} thực hiện trong tháng {vn_number(r['actual_month'])} "
-                f"(ô {r['value_cell']}).", r["file_id"], unexpected_count=1))
-        findings += _outcome(CROSS_SUITE, f"cumulative_continuity({code})", "warning",
-                             failures, len(mine))
+        failures = [f for f in map(failure, mine) if f is not None]
+        findings += _outcome(suite, f"{check}({code})", severity, failures, len(mine))
     return findings
 
 
+def _cumulative(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
+    return _per_indicator(CROSS_SUITE, "cumulative_continuity", "warning",
+                          records(con, CUMULATIVE_SQL), lambda r: _gap(r, names))
+
+
+def _gap(r: dict, names: _Names) -> Finding | None:
+    """This month's lũy kế against last month's plus this month's figure."""
+    if abs(r["cumulative"] - r["expected"]) <= 1e-6:
+        return None
+    code = r["indicator_code"]
+    first = r["period_code"].endswith("-M01")
+    values = [{"figure": "cumulative", "period": r["period_code"],
+               "value": _plain(r["cumulative"]), "file": r["file_name"],
+               "sheet": r["sheet"], "cell": r["cumulative_cell"]},
+              {"figure": "actual_month", "period": r["period_code"],
+               "value": _plain(r["actual_month"]), "file": r["file_name"],
+               "sheet": r["sheet"], "cell": r["value_cell"]}]
+    if not first:
+        values.append({"figure": "cumulative", "period": r["previous_code"],
+                       "value": _plain(r["previous_cumulative"]),
+                       "file": r["previous_file"], "sheet": r["previous_sheet"],
+                       "cell": r["previous_cell"]})
+    before = ("" if first else
+              f" = lũy kế {vn_period(r['previous_code'])} "
+              f"{vn_number(r['previous_cumulative'])} (tệp '{r['previous_file']}', "
+              f"trang '{r['previous_sheet']}', ô {r['previous_cell']}) +")
+    return Finding(
+        CROSS_SUITE, f"cumulative_continuity({code})", "warning", False, {
+            "unit": names.codes[r["unit_key"]], "reporter": r["reporter"],
+            "indicator": code, "period": r["period_code"], "file": r["file_name"],
+            "sheet": r["sheet"], "cell": r["cumulative_cell"], "values": values,
+            "expected": {"min": _plain(r["expected"]), "max": _plain(r["expected"])}},
+        f"Lũy kế không liên tục ({code}). "
+        f"{_place(names, r, (r['cumulative_cell'],))}: lũy kế "
+        f"{vn_number(r['cumulative'])}, nhưng phải bằng {vn_number(r['expected'])}"
+        f"{before} thực hiện trong tháng {vn_number(r['actual_month'])} "
+        f"(ô {r['value_cell']}).", r["file_id"], unexpected_count=1)
+
+
 def _stale(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
-    rows = _records(con, STALE_SQL)
+    rows = records(con, STALE_SQL)
     stale = pd.DataFrame([r for r in rows if r["latest_month"] < r["period_last_month"]])
     failures = []
     for (period, reporter), group in (stale.groupby(["period_code", "reporter"], sort=True)
@@ -425,36 +427,32 @@ def rounding_tolerance(printed: float) -> float:
 
 
 def _printed_rates(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
-    findings = []
-    rows = _records(con, PRINTED_RATE_SQL)
-    for code in dict.fromkeys(r["indicator_code"] for r in rows):
-        mine = [r for r in rows if r["indicator_code"] == code]
-        failures = []
-        for r in mine:
-            tolerance = rounding_tolerance(r["printed_rate"])
-            if abs(r["printed_rate"] - r["recomputed"]) <= tolerance:
-                continue
-            failures.append(Finding(
-                CROSS_SUITE, f"printed_rate({code})", "warning", False, {
-                    "unit": names.codes[r["unit_key"]], "reporter": r["reporter"],
-                    "indicator": code, "period": r["period_code"], "file": r["file_name"],
-                    "sheet": r["sheet"], "cell": r["rate_cell"],
-                    "values": [
-                        {"figure": "printed_rate", "value": _plain(r["printed_rate"]),
-                         "cell": r["rate_cell"]},
-                        {"figure": "actual", "value": _plain(r["actual"]),
-                         "cell": r["actual_cell"]},
-                        {"figure": "plan", "value": _plain(r["plan_value"]),
-                         "cell": r["plan_cell"]}],
-                    "expected": {"min": _plain(r["recomputed"] - tolerance),
-                                 "max": _plain(r["recomputed"] + tolerance)}},
-                f"Tỷ lệ in sẵn không khớp ({code}). {_place(names, r, (r['rate_cell'],))}: "
-                f"ghi {vn_number(r['printed_rate'])}%, tính lại "
-                f"{vn_number(r['actual'])} / {vn_number(r['plan_value'])} = "
-                f"{vn_number(r['recomputed'])}%.", r["file_id"], unexpected_count=1))
-        findings += _outcome(CROSS_SUITE, f"printed_rate({code})", "warning", failures,
-                             len(mine))
-    return findings
+    return _per_indicator(CROSS_SUITE, "printed_rate", "warning",
+                          records(con, PRINTED_RATE_SQL), lambda r: _rate_off(r, names))
+
+
+def _rate_off(r: dict, names: _Names) -> Finding | None:
+    """The printed Tỷ lệ against the rate recomputed, beyond the printed rounding."""
+    tolerance = rounding_tolerance(r["printed_rate"])
+    if abs(r["printed_rate"] - r["recomputed"]) <= tolerance:
+        return None
+    code = r["indicator_code"]
+    return Finding(
+        CROSS_SUITE, f"printed_rate({code})", "warning", False, {
+            "unit": names.codes[r["unit_key"]], "reporter": r["reporter"],
+            "indicator": code, "period": r["period_code"], "file": r["file_name"],
+            "sheet": r["sheet"], "cell": r["rate_cell"],
+            "values": [
+                {"figure": "printed_rate", "value": _plain(r["printed_rate"]),
+                 "cell": r["rate_cell"]},
+                {"figure": "actual", "value": _plain(r["actual"]), "cell": r["actual_cell"]},
+                {"figure": "plan", "value": _plain(r["plan_value"]), "cell": r["plan_cell"]}],
+            "expected": {"min": _plain(r["recomputed"] - tolerance),
+                         "max": _plain(r["recomputed"] + tolerance)}},
+        f"Tỷ lệ in sẵn không khớp ({code}). {_place(names, r, (r['rate_cell'],))}: "
+        f"ghi {vn_number(r['printed_rate'])}%, tính lại "
+        f"{vn_number(r['actual'])} / {vn_number(r['plan_value'])} = "
+        f"{vn_number(r['recomputed'])}%.", r["file_id"], unexpected_count=1)
 
 
 # ------------------------------------------------------------ completeness, timeliness
@@ -474,7 +472,7 @@ order by s.period_code, s.reporter"""
 
 
 def completeness_findings(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
-    rows = _records(con, SUBMISSION_SQL)
+    rows = records(con, SUBMISSION_SQL)
 
     def observed(r: dict) -> dict:
         return {"unit": r["unit_code"], "reporter": r["reporter"], "period": r["period_code"],
@@ -512,30 +510,33 @@ order by indicator_code, reporter, period_code"""
 
 
 def outlier_findings(con: duckdb.DuckDBPyConnection, names: _Names) -> list[Finding]:
-    """A month's flow of a `sum` indicator far from the same reporter's other months."""
+    """A month's flow of a `sum` indicator far from the same reporter's other months; an
+    indicator is evaluated on the months whose history could be judged."""
     flows = con.execute(FLOWS_SQL).df()
     if flows.empty:
         return []
     scored = outliers.robust_scores(flows, ["reporter", "indicator_code"], "actual_value")
-    findings = []
-    for code, group in scored.groupby("indicator_code", sort=False):
-        failures = []
-        for r in group[group["outlier"]].to_dict("records"):
-            low, high = _plain(r["low"]), _plain(r["high"])
-            failures.append(Finding(
-                OUTLIER_SUITE, f"modified_z_score({code})", "warning", False, {
-                    "unit": names.codes[r["unit_key"]], "reporter": r["reporter"],
-                    "indicator": code, "period": r["period_code"], "file": r["file_name"],
-                    "sheet": r["sheet"], "cell": r["value_cell"],
-                    "values": [{"figure": "actual_month", "value": _plain(r["actual_value"]),
-                                "cell": r["value_cell"]}],
-                    "median": _plain(r["median"]), "mad": _plain(r["mad"]),
-                    "score": round(float(r["score"]), 2), "threshold": outliers.THRESHOLD,
-                    "expected": {"min": low, "max": high}},
-                f"Giá trị bất thường ({code}). {_place(names, r, (r['value_cell'],))}: "
-                f"{vn_number(r['actual_value'])}, ngoài khoảng thường gặp của đơn vị "
-                f"{vn_number(low)} – {vn_number(high)} (trung vị {vn_number(r['median'])}).",
-                int(r["file_id"]), unexpected_count=1))
-        findings += _outcome(OUTLIER_SUITE, f"modified_z_score({code})", "warning", failures,
-                             int(group["judged"].sum()))
-    return findings
+    return _per_indicator(OUTLIER_SUITE, "modified_z_score", "warning",
+                          scored[scored["judged"]].to_dict("records"),
+                          lambda r: _outlier(r, names))
+
+
+def _outlier(r: dict, names: _Names) -> Finding | None:
+    if not r["outlier"]:
+        return None
+    code = r["indicator_code"]
+    low, high = _plain(r["low"]), _plain(r["high"])
+    return Finding(
+        OUTLIER_SUITE, f"modified_z_score({code})", "warning", False, {
+            "unit": names.codes[r["unit_key"]], "reporter": r["reporter"],
+            "indicator": code, "period": r["period_code"], "file": r["file_name"],
+            "sheet": r["sheet"], "cell": r["value_cell"],
+            "values": [{"figure": "actual_month", "value": _plain(r["actual_value"]),
+                        "cell": r["value_cell"]}],
+            "median": _plain(r["median"]), "mad": _plain(r["mad"]),
+            "score": round(float(r["score"]), 2), "threshold": outliers.THRESHOLD,
+            "expected": {"min": low, "max": high}},
+        f"Giá trị bất thường ({code}). {_place(names, r, (r['value_cell'],))}: "
+        f"{vn_number(r['actual_value'])}, ngoài khoảng thường gặp của đơn vị "
+        f"{vn_number(low)} – {vn_number(high)} (trung vị {vn_number(r['median'])}).",
+        int(r["file_id"]), unexpected_count=1)
