@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -159,8 +160,10 @@ class Stages:
 def baseline(export: Path, folder: Path) -> Stages:
     """(a) DuckDB's own load of the file into a table of a database file."""
     route = Stages("(a) DuckDB: CREATE TABLE AS SELECT * FROM read_csv(...)")
+    database = folder / "baseline.duckdb"
+    database.unlink(missing_ok=True)
     with route.stage("read_csv → table (database file, checkpointed)"):
-        con = duckdb.connect(str(folder / "baseline.duckdb"))
+        con = duckdb.connect(str(database))
         con.execute("create table raw as select * from read_csv(?)", [str(export)])
         con.execute("checkpoint")
         con.close()
@@ -178,6 +181,7 @@ def pipeline(export: Path, folder: Path) -> tuple[Stages, dict[str, int]]:
     from load import data_docs, quality, warehouse
     from transform.staging import build_batch, suite_params
 
+    shutil.rmtree(folder / "data", ignore_errors=True)
     paths = DataPaths.of(folder / "data", inbox=export.parent)
     route = Stages("(b) pipeline: the nightly flow's one-stop path")
     run_id = "bench"

@@ -144,14 +144,12 @@ def read_one_stop_csv(path: Path, head: CsvHead | None = None) -> OneStopExtract
     skip = head.lines_read[header_row]
     if head.encoding is None or has_blank_line_after(path, skip, head.encoding):
         return _from_general_reader(path)
-    con = _connect()
-    try:
-        _csv_into_raw(con, path, head, header_row, mapping)
-    except duckdb.InvalidInputError:  # what DuckDB cannot parse, the csv module may
-        con.close()
-        return _from_general_reader(path)
-    with con:
-        return _extract(con, mapping, header_row, head.sheet.name, head.sheet.rows[:header_row])
+    with _connect() as con:
+        try:
+            _parse_csv(con, path, head, header_row, mapping)
+        except duckdb.InvalidInputError:  # what DuckDB cannot parse, the csv module may
+            return _from_general_reader(path)
+        return _extract(con, mapping, head.sheet.name, head.sheet.rows[:header_row])
 
 
 def _from_general_reader(path: Path) -> OneStopExtract:
@@ -167,10 +165,14 @@ def one_stop_from_sheets(sheets: list[Sheet]) -> OneStopExtract:
             with _connect() as con:
                 frame = _raw_frame(sheet.rows[header_row + 1:], mapping)
                 con.register("raw_frame", frame)
+                # A temporary table keeps the rows in order: its rowid is their position.
                 con.execute("create temp table raw as select " + ", ".join(
                     f"cast({c} as {'timestamp' if c.endswith('__cell') else 'varchar'}) as {c}"
                     for c in frame.columns) + " from raw_frame")
-                return _extract(con, mapping, header_row, sheet.name, sheet.rows[:header_row])
+                _parse(con, "(select rowid + 1 as ordinality, * from raw)", header_row,
+                       mapping, cells={c.removesuffix("__cell") for c in frame.columns
+                                       if c.endswith("__cell")})
+                return _extract(con, mapping, sheet.name, sheet.rows[:header_row])
     raise FileRejected([_header_problem(sheets)])
 
 
@@ -217,24 +219,24 @@ def _connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _csv_into_raw(con: duckdb.DuckDBPyConnection, path: Path, head: CsvHead,
-                  header_row: int, mapping: dict[str, int]) -> None:
-    """`raw` from the data rows after the header, in file order (so its rowid is the row's
-    position below the header); only the matched columns are selected."""
+def _parse_csv(con: duckdb.DuckDBPyConnection, path: Path, head: CsvHead, header_row: int,
+               mapping: dict[str, int]) -> None:
+    """The data rows after the header, numbered in file order (WITH ORDINALITY); only the
+    matched columns are selected, personal data is never read into a column."""
     width = len(head.sheet.rows[header_row])
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     selected = ", ".join(f"c{col} as {name}" for name, col in mapping.items())
     for parallel in ("true", "false"):
+        source = f"""(select ordinality, {selected}
+            from read_csv($path, auto_detect = false, header = false, skip = $skip,
+                          delim = $delim, quote = '"', escape = '"', encoding = $encoding,
+                          columns = {columns}, null_padding = true, strict_mode = false,
+                          parallel = {parallel}) with ordinality)"""
         try:
-            con.execute(f"""
-                create or replace temp table raw as
-                select {selected} from read_csv($path, auto_detect = false, header = false,
-                    skip = $skip, delim = $delim, quote = '"', escape = '"',
-                    encoding = $encoding, columns = {columns}, null_padding = true,
-                    strict_mode = false, parallel = {parallel})""",
-                        {"path": str(path), "skip": head.lines_read[header_row],
-                         "delim": head.delimiter, "encoding": head.encoding})
-            break
+            _parse(con, source, header_row, mapping, cells=set(),
+                   params={"path": str(path), "skip": head.lines_read[header_row],
+                           "delim": head.delimiter, "encoding": head.encoding})
+            return
         except duckdb.InvalidInputError as exc:
             # DuckDB pads short rows in parallel only when no quoted field holds a line
             # break; such a file is read again on one thread.
@@ -284,22 +286,27 @@ def _date_cell(value: object) -> dt.datetime | None:
 
 # ---------------------------------------------------------------- rules, as SQL on `raw`
 
-def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row: int,
-             sheet: str, title: list[list[object]]) -> OneStopExtract:
-    raw_columns = {name for (name,) in con.execute(
-        "select column_name from duckdb_columns() where table_name = 'raw'").fetchall()}
+def _parse(con: duckdb.DuckDBPyConnection, source: str, header_row: int,
+           mapping: dict[str, int], cells: set[str], params: dict | None = None) -> None:
+    """`parsed`: the non-blank rows of `source` (matched columns as text, `ordinality`)
+    with their spreadsheet row number, the dossier code stripped and each date column as a
+    timestamp `<field>__at` (null where its text is no date)."""
     dates = [f for f in DATE_FIELDS if f in mapping]
     con.execute(f"""create or replace temp table parsed as
-        select rowid + {header_row + 2} as row_number, * exclude (dossier_code),
-               {_stripped("dossier_code")} as dossier_code,
+        select ordinality + {header_row + 1} as row_number,
+               * exclude (ordinality, dossier_code), {_stripped("dossier_code")} as dossier_code,
                {', '.join(f"coalesce({f}__cell, {_canonical_date(f)}) as {f}__at"
-                          if f"{f}__cell" in raw_columns
-                          else f"{_canonical_date(f)} as {f}__at" for f in dates)}
-        from raw
+                          if f in cells else f"{_canonical_date(f)} as {f}__at" for f in dates)}
+        from {source}
         -- a row whose matched cells are all empty is no row
-        where {_not_blank_row(list(mapping))}""", {"ws": _WHITESPACE})
+        where {_not_blank_row(list(mapping))}""", {**(params or {}), "ws": _WHITESPACE})
     for name in dates:
         _parse_other_dates(con, name)
+
+
+def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], sheet: str,
+             title: list[list[object]]) -> OneStopExtract:
+    """The rules on `parsed`: the accepted dossiers, the rejected rows and the warnings."""
     rows_read = con.execute("select count(*) from parsed").fetchone()[0]
     _register_lookups(con, mapping)
     con.execute(_staged_sql(mapping, _text_cleanups(con, mapping)), {"ws": _WHITESPACE})
@@ -553,18 +560,24 @@ def _accepted_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
                        sheet: str) -> list[Problem]:
+    """One error per rejected row: its rule, message, cell and the row's matched cells
+    (no personal data: those columns were never read)."""
     fields = list(mapping)
     rows = con.execute(f"""
         select s.row_number, s.reason, {', '.join(f'p.{f}' for f in fields)}
         from staged s join parsed p using (row_number)
         where s.reason is not null order by s.row_number""").fetchall()
-    return [
-        Problem(reason.split(":")[0], "error", _reason_vi(reason), sheet=sheet or None,
-                row_number=row_number, cell=_cell_of(reason, mapping, row_number),
-                raw={f: v.strip() for f, v in zip(fields, values, strict=True)
-                     if v is not None and v.strip()})
-        for row_number, reason, *values in rows
-    ]
+    described = {reason: (reason.split(":")[0], _reason_vi(reason), _column_of(reason, mapping))
+                 for reason in {row[1] for row in rows}}
+    problems = []
+    for row_number, reason, *values in rows:
+        rule, message, column = described[reason]
+        problems.append(Problem(
+            rule, "error", message, sheet=sheet or None, row_number=row_number,
+            cell=f"{column}{row_number}" if column else None,
+            raw={f: v.strip() for f, v in zip(fields, values, strict=True)
+                 if v is not None and not v.isspace() and v}))
+    return problems
 
 
 def _warnings(dossiers: pd.DataFrame, computed: int, sheet: str) -> list[Problem]:
@@ -609,11 +622,12 @@ _RULE_COLUMNS = {
 }
 
 
-def _cell_of(reason: str, mapping: dict[str, int], row_number: int) -> str | None:
+def _column_of(reason: str, mapping: dict[str, int]) -> str | None:
+    """The column letter of the cell that shows a reason's problem."""
     rule, _, column = reason.partition(":")
     for name in [column] if column else _RULE_COLUMNS.get(rule, []):
         if name in mapping:
-            return cell_address(row_number - 1, mapping[name])
+            return cell_address(0, mapping[name])[:-1]
     return None
 
 

@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import mmap
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -159,19 +160,20 @@ def read_csv_head(path: Path, max_rows: int = 20, max_bytes: int = 1 << 20) -> C
 def has_blank_line_after(path: Path, lines: int, encoding: str) -> bool:
     """Whether an empty line follows the first `lines` lines, before the end of the file.
     Bulk CSV readers skip empty lines; spreadsheet row numbers count them."""
-    newline = "\n".encode(encoding).removeprefix(codecs.BOM_UTF16_LE)
-    blank = [newline * 2, newline + "\r".encode(encoding).removeprefix(codecs.BOM_UTF16_LE)
-             + newline]
-    with path.open("rb") as handle:
-        if path.stat().st_size == 0:
-            return False
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            start = -1
-            for _ in range(lines):
-                start = view.find(newline, start + 1)
-                if start < 0:
-                    return False
-            end = len(view)
-            while end > start and view[end - 1] in b"\r\n\x00":
-                end -= 1
-            return any(view.find(pattern, start, end) >= 0 for pattern in blank)
+    newline, carriage_return = (text.encode(encoding).removeprefix(codecs.BOM_UTF16_LE)
+                                for text in ("\n", "\r"))
+    blank_line = re.compile(re.escape(newline) + b"(?:" + re.escape(carriage_return) + b")?"
+                            + re.escape(newline))
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0,
+                                              access=mmap.ACCESS_READ) as view:
+        start = -1
+        for _ in range(lines):
+            start = view.find(newline, start + 1)
+            if start < 0:
+                return False
+        end = len(view)
+        while end > start and view[end - 1] in b"\r\n\x00":
+            end -= 1
+        return blank_line.search(view, start, end) is not None

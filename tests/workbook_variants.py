@@ -19,6 +19,8 @@ from pathlib import Path
 from viparse.normalize.tcvn3 import TCVN3
 from viparse.normalize.vni import VNI
 
+from extract.text import cell_address as address
+
 # ------------------------------------------------------------------------ the figures
 
 
@@ -83,14 +85,6 @@ class Grid:
             self.cells[(row, col)] = value
         if font:
             self.fonts[(row, col)] = font
-
-
-def address(row: int, col: int) -> str:
-    letters, col = "", col + 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 def write_xlsx(path: Path, sheets: list[Grid], cache_formulas: bool = True) -> Path:

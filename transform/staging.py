@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from expectations.runner import Finding, suite_config, validate
@@ -45,7 +46,8 @@ def build_batch(results: list[FileResult], now: pd.Timestamp) -> Batch:
     rejected = [_problem_rows(r) for r in results]
     dq: list[pd.DataFrame] = []
     dossiers = _frames(results, "one_stop", lambda r: r.extract.dossiers.assign(
-        sha256=r.file.sha256, sheet=r.extract.sheet, cell=None))
+        sha256=_repeated(r.file.sha256, len(r.extract.dossiers)), sheet=r.extract.sheet,
+        cell=None))
     indicators = staged_rows([(r.file.sha256, r.extract) for r in results
                               if r.kind == "workbook" and not r.rejected])
     dossiers, bad_d, dq_d = _validated(dossiers, "one_stop_export", params)
@@ -61,6 +63,11 @@ def build_batch(results: list[FileResult], now: pd.Timestamp) -> Batch:
         dq_results=pd.concat([d for d in dq if len(d)] or [_empty(DQ_COLUMNS)],
                              ignore_index=True),
     )
+
+
+def _repeated(value: str, length: int) -> pd.Categorical:
+    """One value on every row, stored once (a million-row export maps it to its file id)."""
+    return pd.Categorical.from_codes(np.zeros(length, dtype=np.int8), [value])
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -89,7 +96,8 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
     if frame.empty:
         return frame, _empty(REJECTED_COLUMNS), _empty(DQ_COLUMNS)
     frame = frame.reset_index(drop=True)
-    findings = validate(_for_gx(frame, suite), suite, params)
+    findings = validate(for_gx(frame[[c for c in frame.columns if c in suite_columns(suite)]]),
+                        suite, params)
     bad_rows: dict[int, str] = {}
     for finding in findings:
         if finding.severity == "error" and not finding.success:
@@ -109,27 +117,31 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
             _dq_per_file(frame, findings))
 
 
-def _for_gx(frame: pd.DataFrame, suite: str) -> pd.DataFrame:
-    """Every row of the columns the suite checks, and nothing else: GX copies and hashes
-    what it is given. Timestamps in nanoseconds, the unit GX compares vectorised (others
-    it compares value by value in Python); those outside that range (years before 1678 or
-    after 2261) are clamped to its ends, still outside any window a suite allows."""
-    checked = {name for item in suite_config(suite)["expectations"]
-               for key, value in item["kwargs"].items() if key.startswith("column")
-               for name in (value if isinstance(value, list) else [value])}
-    columns = [c for c in frame.columns if c in checked]
-    return frame[columns].apply(
-        lambda col: col.clip(pd.Timestamp.min, pd.Timestamp.max).astype("datetime64[ns]")
-        if pd.api.types.is_datetime64_dtype(col) else col)
+def suite_columns(suite: str) -> set[str]:
+    """The columns a suite checks: GX is given every row of these and nothing else (it
+    copies what it is given)."""
+    return {name for item in suite_config(suite)["expectations"]
+            for key, value in item["kwargs"].items() if key.startswith("column")
+            for name in (value if isinstance(value, list) else [value])}
+
+
+def for_gx(frame: pd.DataFrame) -> pd.DataFrame:
+    """Timestamps in nanoseconds, the unit GX compares vectorised (others it compares value
+    by value in Python); those outside that range (years before 1678 or after 2261) are
+    clamped to its ends, still outside any window a suite allows."""
+    return frame.assign(**{
+        name: col.clip(pd.Timestamp.min, pd.Timestamp.max).astype("datetime64[ns]")
+        for name, col in frame.items() if pd.api.types.is_datetime64_dtype(col)})
 
 
 def _dq_per_file(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
     """One dq_result row per file and expectation, counting that file's unexpected rows."""
     files = frame["sha256"]
+    every_file = files.unique()
     rows = []
     for finding in findings:
         unexpected = files.loc[finding.rows].value_counts() if finding.rows else pd.Series()
-        for sha256 in files.unique():
+        for sha256 in every_file:
             count = int(unexpected.get(sha256, 0))
             table_level = not finding.rows and not finding.success
             rows.append({
