@@ -42,3 +42,17 @@ def test_longer_periods_are_runs_of_whole_months():
 ])
 def test_month_of(day, month):
     assert month_of(day) == month
+
+
+@pytest.mark.parametrize(("month", "deadline"), [
+    ("2022-M01", dt.date(2022, 1, 18)),  # 14/01 is a Friday: Monday and Tuesday
+    ("2022-M05", dt.date(2022, 5, 17)),  # 14/05 is a Saturday
+    ("2024-M05", dt.date(2024, 5, 16)),  # 14/05/2024 Tue → Wed 15, Thu 16
+    ("2022-M02", dt.date(2022, 2, 16)),  # after Tết 2022 (31/01–04/02)
+    ("2024-M02", dt.date(2024, 2, 16)),  # 14/02/2024 is the last day of Tết 2024
+])
+def test_monthly_report_deadline_is_two_working_days_after_the_cutoff(month, deadline):
+    from transform.dimensions import submission_deadlines
+
+    deadlines = submission_deadlines().set_index("month_code")["deadline"]
+    assert deadlines[month] == deadline

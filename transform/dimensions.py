@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import holidays
+import numpy as np
 import pandas as pd
 
 from extract.reference import (
@@ -14,7 +14,9 @@ from extract.reference import (
     load_catalog,
     load_reporters,
 )
+from transform.due_dates import due_days
 from transform.periods import calendar
+from transform.seeds import seed_frame
 
 FOREVER = dt.date(9999, 12, 31)
 
@@ -97,23 +99,21 @@ def dim_reporter() -> pd.DataFrame:
     } for r in load_reporters().values()])
 
 
-def working_days_after(day: dt.date, count: int, extra_holidays: set[dt.date] = frozenset()
-                       ) -> dt.date:
-    """The date `count` working days after `day`: weekends and Vietnamese public holidays
-    (`holidays`, country VN) are skipped."""
-    vn = holidays.country_holidays("VN", years=range(day.year, day.year + 2))
-    current = day
-    while count:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5 and current not in vn and current not in extra_holidays:
-            count -= 1
-    return current
+def setting(name: str) -> str:
+    """A value of `warehouse/seeds/settings.csv`, configuration staff may change."""
+    settings = seed_frame("settings.csv", dtype=str).set_index("setting")["value"]
+    return settings[name]
 
 
-def submission_deadlines(working_days: int = 2, first_year: int = 2021, last_year: int = 2026
-                         ) -> pd.DataFrame:
-    """Deadline of each monthly report: by default 2 working days after the 14th cut-off."""
-    return pd.DataFrame([{
-        "month_code": p.period_code,
-        "deadline": working_days_after(p.end_date, working_days),
-    } for p in calendar(first_year, last_year) if p.period_type == "month"])
+def submission_deadlines(working_days: int | None = None, first_year: int = 2021,
+                         last_year: int = 2026) -> pd.DataFrame:
+    """Deadline of each monthly report: by default 2 working days after the 14th cut-off
+    (`settings.csv`), on the civil-service calendar the one-stop due dates use."""
+    if working_days is None:
+        working_days = int(setting("submission_deadline_working_days"))
+    months = [p for p in calendar(first_year, last_year) if p.period_type == "month"]
+    cutoffs = np.array([p.end_date for p in months], dtype="datetime64[D]")
+    return pd.DataFrame({
+        "month_code": [p.period_code for p in months],
+        "deadline": due_days(cutoffs, np.full(len(months), working_days)).astype(object),
+    })
