@@ -152,17 +152,28 @@ class _run_log:
                         logging.getLogger("prefect.task_runs")]
 
     def __enter__(self):
-        # The console may be quiet (WARNING) for data staff; the file always gets INFO.
-        self.levels = [logger.level for logger in self.loggers]
+        # The console may be quiet (WARNING) for data staff; the file always gets INFO. The
+        # loggers must pass INFO on, so the console handlers keep the level that was in force.
+        quiet = min(logger.getEffectiveLevel() for logger in self.loggers)
+        self.consoles = [h for h in logging.getLogger().handlers
+                         if isinstance(h, logging.StreamHandler)
+                         and not isinstance(h, logging.FileHandler)]
+        self.saved = ([logger.level for logger in self.loggers],
+                      [h.level for h in self.consoles])
+        for handler in self.consoles:
+            handler.setLevel(max(handler.level, quiet))
         for logger in self.loggers:
             logger.addHandler(self.handler)
             logger.setLevel(logging.INFO)
         self.handler.setLevel(logging.INFO)
 
     def __exit__(self, *exc):
-        for logger, level in zip(self.loggers, self.levels, strict=True):
+        logger_levels, console_levels = self.saved
+        for logger, level in zip(self.loggers, logger_levels, strict=True):
             logger.removeHandler(self.handler)
             logger.setLevel(level)
+        for handler, level in zip(self.consoles, console_levels, strict=True):
+            handler.setLevel(level)
         self.handler.close()
 
 
