@@ -8,6 +8,7 @@ reader for CSV.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class FileResult:
     file: InboxFile
     kind: str  # 'one_stop', 'workbook' or 'unknown'
     extract: OneStopExtract | WorkbookExtract | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: Sequence[Problem] = field(default_factory=list)
     rejected: bool = False
 
     @property
@@ -64,7 +65,7 @@ def extract_file(file: InboxFile, data_dir: Path) -> FileResult:
             head = read_csv_head(path)
             if looks_like_one_stop([head.sheet]):  # a dossier export: DuckDB reads it in bulk
                 result = read_one_stop_csv(path, head)
-                return FileResult(file, "one_stop", result, list(result.problems))
+                return FileResult(file, "one_stop", result, result.problems)
             with path.open("rb") as handle:
                 sheets = [read_csv_rows(handle)]
         elif suffix in SPREADSHEET_SUFFIXES:
@@ -80,7 +81,7 @@ def extract_file(file: InboxFile, data_dir: Path) -> FileResult:
             return FileResult(file, "workbook", result, list(result.problems))
         if looks_like_one_stop(sheets):
             result = one_stop_from_sheets(sheets)
-            return FileResult(file, "one_stop", result, list(result.problems))
+            return FileResult(file, "one_stop", result, result.problems)
         header = one_stop_header_problem(sheets)
         if header is not None:  # dossier columns, but not those every export has
             return FileResult(file, "one_stop", None, [header], rejected=True)

@@ -5,14 +5,16 @@ Only whitelisted columns are ever kept: personal data (applicant, ID number, pho
 address, e-mail) and the free-text description are dropped as the header is matched,
 before any value is parsed, stored or logged.
 
-Every rule runs as SQL in an in-memory DuckDB, over a relation `raw` of the matched
-columns as text (one row per data row, with its spreadsheet row number). A CSV export is
-read into `raw` by DuckDB itself (a province-wide export holds a million rows); a workbook's
-rows, already in memory, are handed over as a frame, with date cells kept as timestamps.
-Values that repeat (status, channel, level, unit) are folded and mapped once per distinct
-value; dates are parsed with one `strptime` format per distinct shape of text
-(`00/00/0000 00:00`), the shapes checked in Python against the one date pattern of
-`extract.numbers`. Bad rows are returned with their reason, the rest is returned clean.
+Every rule runs as SQL in an in-memory DuckDB, over a table `parsed` of the matched
+columns as text, in file order. A CSV export is read into it by DuckDB itself (a
+province-wide export holds a million rows); a workbook's rows, already in memory, are
+handed over as a frame, with date cells kept as timestamps. Values that repeat (status,
+channel, level, unit, procedure, field) are folded or stripped once per distinct value;
+dates written the usual way are read by `strptime`, others by one format per distinct
+shape of text (`0/0/0000 00:00`), each shape checked in Python against the one date pattern
+of `extract.numbers`. The results are those of a Python reader applying
+`extract.numbers.parse_vn_date`, `str.strip` and `extract.text.fold` to every cell. Bad rows
+are returned with their reason, the rest is returned clean.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
@@ -109,10 +112,28 @@ _DIGITS = "0123456789"
 _AFTER = f"coalesce(cast(received_at__at as date) >= date '{REORGANISATION_DATE}', false)"
 
 
+class ProblemList(Sequence[Problem]):
+    """The problems of one export: a read-only sequence, not a list. Prefect walks every
+    list, dict and dataclass passed between tasks, and the 50,000 rejected rows of a
+    million-row export cost it seconds; an object of its own it passes as it is."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self._problems = list(problems)
+
+    def __getitem__(self, index):
+        return self._problems[index]
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    def __repr__(self) -> str:
+        return f"ProblemList({self._problems!r})"
+
+
 @dataclass
 class OneStopExtract:
     dossiers: pd.DataFrame  # DOSSIER_COLUMNS, one row per accepted dossier
-    problems: list[Problem]  # rejected rows (error) and warnings
+    problems: ProblemList  # rejected rows (error) and warnings
     exported_at: dt.datetime | None  # from the title block, when it states one
     sheet: str
     rows_read: int
@@ -147,9 +168,10 @@ def read_one_stop_csv(path: Path, head: CsvHead | None = None) -> OneStopExtract
     with _connect() as con:
         try:
             _parse_csv(con, path, head, header_row, mapping)
-        except duckdb.InvalidInputError:  # what DuckDB cannot parse, the csv module may
+        except duckdb.Error:  # what DuckDB cannot parse, the csv module may
             return _from_general_reader(path)
-        return _extract(con, mapping, head.sheet.name, head.sheet.rows[:header_row])
+        return _extract(con, mapping, header_row, head.sheet.name,
+                        head.sheet.rows[:header_row])
 
 
 def _from_general_reader(path: Path) -> OneStopExtract:
@@ -165,14 +187,12 @@ def one_stop_from_sheets(sheets: list[Sheet]) -> OneStopExtract:
             with _connect() as con:
                 frame = _raw_frame(sheet.rows[header_row + 1:], mapping)
                 con.register("raw_frame", frame)
-                # A temporary table keeps the rows in order: its rowid is their position.
                 con.execute("create temp table raw as select " + ", ".join(
                     f"cast({c} as {'timestamp' if c.endswith('__cell') else 'varchar'}) as {c}"
                     for c in frame.columns) + " from raw_frame")
-                _parse(con, "(select rowid + 1 as ordinality, * from raw)", header_row,
-                       mapping, cells={c.removesuffix("__cell") for c in frame.columns
-                                       if c.endswith("__cell")})
-                return _extract(con, mapping, sheet.name, sheet.rows[:header_row])
+                _parse(con, "raw", mapping, cells={c.removesuffix("__cell") for c in frame.columns
+                                                   if c.endswith("__cell")})
+                return _extract(con, mapping, header_row, sheet.name, sheet.rows[:header_row])
     raise FileRejected([_header_problem(sheets)])
 
 
@@ -211,7 +231,7 @@ def exported_at_from_title(rows: list[list[object]]) -> dt.datetime | None:
     return None
 
 
-# ---------------------------------------------------------------- the relation `raw`
+# ---------------------------------------------------------------- reading into `parsed`
 
 def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
@@ -221,26 +241,27 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 def _parse_csv(con: duckdb.DuckDBPyConnection, path: Path, head: CsvHead, header_row: int,
                mapping: dict[str, int]) -> None:
-    """The data rows after the header, numbered in file order (WITH ORDINALITY); only the
-    matched columns are selected, personal data is never read into a column."""
+    """The data rows after the header; only the matched columns are selected, personal data
+    is never read into a column."""
     width = len(head.sheet.rows[header_row])
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     selected = ", ".join(f"c{col} as {name}" for name, col in mapping.items())
-    for parallel in ("true", "false"):
-        source = f"""(select ordinality, {selected}
+    # A row shorter than the header is padded with empty cells, as the csv module reads
+    # it; DuckDB pads only on one thread when a quoted cell holds a line break, so a file
+    # with short rows is read again that way.
+    for options in ("null_padding = false, parallel = true",
+                    "null_padding = true, parallel = false"):
+        source = f"""(select {selected}
             from read_csv($path, auto_detect = false, header = false, skip = $skip,
                           delim = $delim, quote = '"', escape = '"', encoding = $encoding,
-                          columns = {columns}, null_padding = true, strict_mode = false,
-                          parallel = {parallel}) with ordinality)"""
+                          columns = {columns}, strict_mode = false, {options}))"""
         try:
-            _parse(con, source, header_row, mapping, cells=set(),
+            _parse(con, source, mapping, cells=set(),
                    params={"path": str(path), "skip": head.lines_read[header_row],
                            "delim": head.delimiter, "encoding": head.encoding})
             return
-        except duckdb.InvalidInputError as exc:
-            # DuckDB pads short rows in parallel only when no quoted field holds a line
-            # break; such a file is read again on one thread.
-            if parallel == "false" or "parallel=false" not in str(exc):
+        except duckdb.Error:
+            if options.endswith("false"):
                 raise
 
 
@@ -284,39 +305,39 @@ def _date_cell(value: object) -> dt.datetime | None:
     return None
 
 
-# ---------------------------------------------------------------- rules, as SQL on `raw`
+# ---------------------------------------------------------------- rules, as SQL on `parsed`
 
-def _parse(con: duckdb.DuckDBPyConnection, source: str, header_row: int,
-           mapping: dict[str, int], cells: set[str], params: dict | None = None) -> None:
-    """`parsed`: the non-blank rows of `source` (matched columns as text, `ordinality`)
-    with their spreadsheet row number, the dossier code stripped and each date column as a
-    timestamp `<field>__at` (null where its text is no date)."""
+def _parse(con: duckdb.DuckDBPyConnection, source: str, mapping: dict[str, int],
+           cells: set[str], params: dict | None = None) -> None:
+    """`parsed`: the rows of `source` (the matched columns as text) in their order, so that
+    rowid is a row's position below the header; the dossier code stripped, each date
+    column as a timestamp `<field>__at` (null where its text is no date), and `blank` for
+    a row whose matched cells are all empty (no row at all)."""
     dates = [f for f in DATE_FIELDS if f in mapping]
     con.execute(f"""create or replace temp table parsed as
-        select ordinality + {header_row + 1} as row_number,
-               * exclude (ordinality, dossier_code), {_stripped("dossier_code")} as dossier_code,
+        select * exclude (dossier_code), {_stripped("dossier_code")} as dossier_code,
                {', '.join(f"coalesce({f}__cell, {_canonical_date(f)}) as {f}__at"
-                          if f in cells else f"{_canonical_date(f)} as {f}__at" for f in dates)}
-        from {source}
-        -- a row whose matched cells are all empty is no row
-        where {_not_blank_row(list(mapping))}""", {**(params or {}), "ws": _WHITESPACE})
+                          if f in cells else f"{_canonical_date(f)} as {f}__at" for f in dates)},
+               not {_not_blank_row(list(mapping))} as blank
+        from {source}""", {**(params or {}), "ws": _WHITESPACE})
     for name in dates:
         _parse_other_dates(con, name)
 
 
-def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], sheet: str,
-             title: list[list[object]]) -> OneStopExtract:
+def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row: int,
+             sheet: str, title: list[list[object]]) -> OneStopExtract:
     """The rules on `parsed`: the accepted dossiers, the rejected rows and the warnings."""
-    rows_read = con.execute("select count(*) from parsed").fetchone()[0]
+    rows_read = con.execute("select count(*) from parsed where not blank").fetchone()[0]
     _register_lookups(con, mapping)
-    con.execute(_staged_sql(mapping, _text_cleanups(con, mapping)), {"ws": _WHITESPACE})
+    con.execute(_staged_sql(mapping, _text_cleanups(con, mapping), header_row + 2),
+                {"ws": _WHITESPACE})
     _settle_duplicates(con)
 
     accepted = _accepted_frame(con)
     accepted, computed = fill_missing_due_dates(accepted)
-    problems = _rejected_problems(con, mapping, sheet)
+    problems = _rejected_problems(con, mapping, sheet, header_row + 2)
     problems += _warnings(accepted, computed, sheet)
-    return OneStopExtract(dossiers=accepted, problems=problems,
+    return OneStopExtract(dossiers=accepted, problems=ProblemList(problems),
                           exported_at=exported_at_from_title(title), sheet=sheet,
                           rows_read=rows_read)
 
@@ -448,8 +469,10 @@ def _unit_column(mapping: dict[str, int]) -> str | None:
     return next((f for f in ("receiving_unit", "processing_unit") if f in mapping), None)
 
 
-def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | None]]) -> str:
-    """Every row with its values in the warehouse's terms and its first reason, if any."""
+def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | None]],
+                first_row: int) -> str:
+    """Every row with its spreadsheet row number, its values in the warehouse's terms and
+    its first reason, if any."""
     dates = [f for f in DATE_FIELDS if f in mapping]
     closed = _first_of(["finished_at__at", "handed_over_at__at"], mapping)
     due = _first_of(["extended_due_date__at", "due_date__at"], mapping)
@@ -490,7 +513,7 @@ def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | Non
                case when outcome in ('resolved', 'withdrawn') then closed end as closed_at,
                outcome, {reason} as reason
         from (
-            select p.row_number, p.dossier_code, {"u.unit_code" if unit else
+            select p.rowid + {first_row} as row_number, p.dossier_code, {"u.unit_code" if unit else
                                                    "cast(null as varchar) as unit_code"},
                    {optional}, {channel_value} as channel, {level} as service_level,
                    p.received_at__at as received_at, {due} as due, {closed} as closed,
@@ -498,6 +521,7 @@ def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | Non
                    {', '.join(f"case when p.{f} is null or p.{f}__at is not null then false"
                               f" else trim(p.{f}, $ws) <> '' end as {f}__bad" for f in dates)}
             from parsed p {' '.join(joins)}
+            where not p.blank
         ) p"""
 
 
@@ -559,14 +583,14 @@ def _accepted_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
-                       sheet: str) -> list[Problem]:
+                       sheet: str, first_row: int) -> list[Problem]:
     """One error per rejected row: its rule, message, cell and the row's matched cells
     (no personal data: those columns were never read)."""
     fields = list(mapping)
     rows = con.execute(f"""
-        select s.row_number, s.reason, {', '.join(f'p.{f}' for f in fields)}
-        from staged s join parsed p using (row_number)
-        where s.reason is not null order by s.row_number""").fetchall()
+        select s.row_number, s.reason, {', '.join(_stripped(f'p.{f}') for f in fields)}
+        from staged s join parsed p on p.rowid + {first_row} = s.row_number
+        where s.reason is not null order by s.row_number""", {"ws": _WHITESPACE}).fetchall()
     described = {reason: (reason.split(":")[0], _reason_vi(reason), _column_of(reason, mapping))
                  for reason in {row[1] for row in rows}}
     problems = []
@@ -575,8 +599,7 @@ def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
         problems.append(Problem(
             rule, "error", message, sheet=sheet or None, row_number=row_number,
             cell=f"{column}{row_number}" if column else None,
-            raw={f: v.strip() for f, v in zip(fields, values, strict=True)
-                 if v is not None and not v.isspace() and v}))
+            raw={f: v for f, v in zip(fields, values, strict=True) if v is not None}))
     return problems
 
 

@@ -362,6 +362,31 @@ def test_bad_rows_are_rejected_with_reason_row_and_cell_the_rest_loads(tmp_path)
         "Riêng Tư" not in stored and "0793000" not in stored)
 
 
+@pytest.mark.parametrize("shape", ["line breaks", "and a short row", "and an empty line"])
+def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path, shape):
+    """A cell holding a line break is still one row; a short row is padded; an empty line
+    is a row (Excel shows it) though no dossier."""
+    rows = [["DANH SÁCH HỒ SƠ"], ["Mã hồ sơ", "Nội dung", "Đơn vị tiếp nhận", "Hình thức nộp",
+                                  "Ngày tiếp nhận", "Trạng thái"]]
+    rows += [[f"L{i}", "Khai sinh\ncho cháu An" if i % 50 == 1 else "Khai tử",
+              "UBND phường Long Thủy", "Trực tiếp", "31/02/2022" if i % 70 == 69 else "01/09/2022",
+              "Đang xử lý"] for i in range(300)]
+    if shape != "line breaks":
+        rows[100] = rows[100][:3]  # row 101: no channel, date or status
+    if shape == "and an empty line":
+        rows.insert(200, [])
+    path = write_csv(tmp_path / "xuong_dong.csv", rows, ",", "utf-8-sig")
+    con = load(tmp_path, path)
+    expected = [("unparseable_date", n) for n in (72, 142, 212, 282)]
+    if shape != "line breaks":
+        expected.insert(1, ("unknown_status", 101))
+    if shape == "and an empty line":
+        expected = [(rule, n + (n > 200)) for rule, n in expected]
+    assert con.execute("select rule, row_number from rejected_row order by row_number"
+                       ).fetchall() == expected
+    assert con.execute("select count(*) from fact_dossier").fetchone()[0] == 300 - len(expected)
+
+
 def test_file_without_a_dossier_header_is_rejected_naming_found_and_missing(tmp_path):
     path = tmp_path / "khong_ro.csv"
     path.write_bytes(csv_bytes([["DANH SÁCH HỒ SƠ"], [],

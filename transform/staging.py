@@ -96,8 +96,8 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
     if frame.empty:
         return frame, _empty(REJECTED_COLUMNS), _empty(DQ_COLUMNS)
     frame = frame.reset_index(drop=True)
-    findings = validate(for_gx(frame[[c for c in frame.columns if c in suite_columns(suite)]]),
-                        suite, params)
+    checked = frame[[c for c in frame.columns if c in suite_columns(suite)]]
+    findings = validate(for_gx(checked, suite), suite, params)
     bad_rows: dict[int, str] = {}
     for finding in findings:
         if finding.severity == "error" and not finding.success:
@@ -120,18 +120,33 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
 def suite_columns(suite: str) -> set[str]:
     """The columns a suite checks: GX is given every row of these and nothing else (it
     copies what it is given)."""
-    return {name for item in suite_config(suite)["expectations"]
-            for key, value in item["kwargs"].items() if key.startswith("column")
-            for name in (value if isinstance(value, list) else [value])}
+    return {name for item in suite_config(suite)["expectations"] for name in _columns_of(item)}
 
 
-def for_gx(frame: pd.DataFrame) -> pd.DataFrame:
-    """Timestamps in nanoseconds, the unit GX compares vectorised (others it compares value
-    by value in Python); those outside that range (years before 1678 or after 2261) are
-    clamped to its ends, still outside any window a suite allows."""
+def _columns_of(expectation: dict) -> list[str]:
+    return [name for key, value in expectation["kwargs"].items() if key.startswith("column")
+            for name in (value if isinstance(value, list) else [value])]
+
+
+def for_gx(frame: pd.DataFrame, suite: str) -> pd.DataFrame:
+    """The same values in the forms GX checks fastest: timestamps in nanoseconds (other
+    units it compares value by value in Python; values outside that range, years before
+    1678 or after 2261, are clamped to its ends, still outside any window a suite allows),
+    and texts whose uniqueness the suite checks as categories (GX recomputes the duplicate
+    test for each metric; on a category's integer codes it is cheap)."""
+    unique = {name for item in suite_config(suite)["expectations"] if "unique" in item["type"]
+              for name in _columns_of(item)}
     return frame.assign(**{
         name: col.clip(pd.Timestamp.min, pd.Timestamp.max).astype("datetime64[ns]")
-        for name, col in frame.items() if pd.api.types.is_datetime64_dtype(col)})
+        if pd.api.types.is_datetime64_dtype(col) else _as_category(col)
+        for name, col in frame.items() if pd.api.types.is_datetime64_dtype(col)
+        or (name in unique and pd.api.types.is_string_dtype(col))})
+
+
+def _as_category(column: pd.Series) -> pd.Categorical:
+    """Categories in order of appearance: sorting a million texts costs more than the rest."""
+    codes, values = pd.factorize(column)
+    return pd.Categorical.from_codes(codes, values)
 
 
 def _dq_per_file(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:

@@ -47,45 +47,28 @@ events as (
     select unit_key, field, c as day, -count(*) as overdue
     from d where u is not null and greatest(r, u + 1) < c group by all
 ),
-daily as (
-    select unit_key, field, day,
-           coalesce(sum(received), 0) as received,
-           coalesce(sum(received_online), 0) as received_online,
-           coalesce(sum(received_direct), 0) as received_direct,
-           coalesce(sum(received_postal), 0) as received_postal,
-           coalesce(sum(eligible), 0) as eligible,
-           coalesce(sum(eligible_online), 0) as eligible_online,
-           coalesce(sum(closed), 0) as closed,
-           coalesce(sum(resolved), 0) as resolved,
-           coalesce(sum(resolved_early), 0) as resolved_early,
-           coalesce(sum(resolved_on_time), 0) as resolved_on_time,
-           coalesce(sum(resolved_late), 0) as resolved_late,
-           coalesce(sum(withdrawn), 0) as withdrawn,
-           coalesce(sum(overdue), 0) as overdue
+daily as (  -- a count for every kind of event, 0 where the day had none
+    select unit_key, field, day, coalesce(sum(columns(* exclude (unit_key, field, day))), 0)
     from events group by all
 )
 select unit_key, field, day,
-       cast(sum(received) over running as bigint) as received,
-       cast(sum(received_online) over running as bigint) as received_online,
-       cast(sum(received_direct) over running as bigint) as received_direct,
-       cast(sum(received_postal) over running as bigint) as received_postal,
-       cast(sum(eligible) over running as bigint) as eligible,
-       cast(sum(eligible_online) over running as bigint) as eligible_online,
-       cast(sum(closed) over running as bigint) as closed,
-       cast(sum(resolved) over running as bigint) as resolved,
-       cast(sum(resolved_early) over running as bigint) as resolved_early,
-       cast(sum(resolved_on_time) over running as bigint) as resolved_on_time,
-       cast(sum(resolved_late) over running as bigint) as resolved_late,
-       cast(sum(withdrawn) over running as bigint) as withdrawn,
-       -- pending and past due at the end of the day
-       cast(sum(overdue) over running as bigint) as overdue
+       -- `overdue` sums to the dossiers pending and past due at the end of the day
+       cast(sum(columns(* exclude (unit_key, field, day))) over running as bigint)
 from daily
 window running as (partition by unit_key, field order by day
                   rows between unbounded preceding and current row)
 order by unit_key, field, day;
 
--- one_stop_figures(windows) — windows: a list of {period_code, first_day, last_day}
--- (not start_date/end_date: a macro's parameters of those names would shadow them).
+-- Windows of dates as the macros below take them: a list of {period_code, first_day,
+-- last_day} (not start_date/end_date: a macro's parameters of those names shadow them).
+create or replace macro one_window(start_date, end_date) as
+    [{'period_code': cast(null as varchar), 'first_day': cast(start_date as date),
+      'last_day': cast(end_date as date)}];
+create or replace macro period_windows() as (
+    select list({'period_code': period_code, 'first_day': start_date, 'last_day': end_date})
+    from dim_period);
+
+-- one_stop_figures(windows)
 -- Grain: window × report unit (unit_key, rolled up through int_unit_rollup as valid on the
 -- window's last day) × scope × field, only where the unit had dossiers in the window
 -- (received_total > 0; every other figure is part of it). Counts only, no names or rates.
@@ -185,14 +168,10 @@ left join counted
 -- one_stop_between(start_date, end_date) — the figures for any date range (the form's
 -- "từ ngày … đến ngày …"), one row per unit × scope valid on end_date, period_code null.
 create or replace macro one_stop_between(start_date, end_date) as table
-select * from one_stop_report([{'period_code': cast(null as varchar),
-                                 'first_day': cast(start_date as date),
-                                 'last_day': cast(end_date as date)}]);
+select * from one_stop_report(one_window(start_date, end_date));
 
 -- report_one_stop — grain: unit × period × scope, for every period in dim_period and every
 -- unit version valid on the period's last day. Keys: (unit_key, period_code, scope).
 create or replace table report_one_stop as
-select * from one_stop_report((
-    select list({'period_code': period_code, 'first_day': start_date, 'last_day': end_date})
-    from dim_period))
+select * from one_stop_report(period_windows())
 order by period_code, unit_code, scope;

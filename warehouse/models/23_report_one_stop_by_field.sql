@@ -19,14 +19,10 @@ join dim_admin_unit u using (unit_key);
 -- one_stop_by_field_between(start_date, end_date) — the form's rows for any date range
 -- ("từ ngày … đến ngày …"), period_code null.
 create or replace macro one_stop_by_field_between(start_date, end_date) as table
-select * from one_stop_by_field([{'period_code': cast(null as varchar),
-                                   'first_day': cast(start_date as date),
-                                   'last_day': cast(end_date as date)}]);
+select * from one_stop_by_field(one_window(start_date, end_date));
 
 -- report_one_stop_by_field — grain: unit × period × scope × field, for every period in
 -- dim_period. Keys: (unit_key, period_code, scope, field); field may be null.
 create or replace table report_one_stop_by_field as
-select * from one_stop_by_field((
-    select list({'period_code': period_code, 'first_day': start_date, 'last_day': end_date})
-    from dim_period))
+select * from one_stop_by_field(period_windows())
 order by period_code, unit_code, scope, field;
