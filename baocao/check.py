@@ -6,7 +6,6 @@ suite), and nothing is written.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,13 +14,15 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from baocao.numbers import vn_date
-from baocao.quality import SEVERITY_LABELS, vn_number, vn_period
+from baocao.quality_page import SEVERITY_LABELS
+from common.catalog import load_catalog, load_reporters
+from common.clock import local_from_timestamp, local_now
+from common.vn_format import vn_date, vn_number, vn_period
+from expectations.staged import validate_batch
 from extract.inbox import FileResult, InboxFile, extract_file
 from extract.problems import Problem
-from extract.reference import load_catalog, load_reporters
-from load.archive import local_now, sha256_of
-from transform.staging import Batch, build_batch
+from load.archive import sha256_of
+from transform.batch import Batch, build_batch
 
 KIND_LABELS = {"workbook": "báo cáo tháng", "one_stop": "danh sách hồ sơ một cửa",
                "unknown": "không nhận ra"}
@@ -45,14 +46,14 @@ class Checked:
 
 def check_file(path: Path) -> Checked:
     """Read and validate one file as the nightly run would, without archiving it."""
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
     file = InboxFile(path=str(path), sha256=sha256_of(path), archive_path=path.name,
-                     file_mtime=mtime, first_seen_at=local_now())
-    result = extract_file(file, path.parent)
+                     file_mtime=local_from_timestamp(path.stat().st_mtime),
+                     first_seen_at=local_now())
+    result = extract_file(file, path)
     problems = list(result.problems)
     batch = None
     if not result.rejected:
-        batch = build_batch([result], pd.Timestamp(local_now()))
+        batch = validate_batch(build_batch([result]), pd.Timestamp(local_now()))
         problems += _validation_problems(batch)
     problems.sort(key=lambda p: (p.row_number or 0, p.cell or ""))
     return Checked(path.name, result, batch, problems)

@@ -34,7 +34,7 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
-def _run(paths, trigger: str, start=None) -> dict:
+def _run_and_report(paths, trigger: str, start=None) -> dict:
     from flows.nightly import run_nightly
     from load.lock import WriterBusy
 
@@ -49,7 +49,7 @@ def _run(paths, trigger: str, start=None) -> dict:
         f"[green]Xong.[/green] Tệp mới: {summary['files_seen']}, nạp: {summary['files_loaded']}"
         f", từ chối: {summary['files_rejected']}; dòng nạp: {summary['rows_loaded']}, dòng "
         f"bị loại: {summary['rows_rejected']}. Kho số liệu: {paths.warehouse}")
-    from baocao.quality import run_summary
+    from baocao.quality_page import run_summary
 
     console.print(run_summary(paths.warehouse, str(summary["run_id"])), highlight=False)
     return summary
@@ -78,13 +78,13 @@ def demo(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
     """Tạo hộp thư mẫu (dữ liệu giả lập), chạy luồng nightly và in báo cáo 9 tháng 2022."""
     _quiet_prefect(verbose)
     from baocao.demo import write_demo_inbox
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
 
     paths = DataPaths.of(data_dir, warehouse)
     with console.status("Đang tạo dữ liệu mẫu…"):
         files = write_demo_inbox(paths.inbox)
     console.print(f"Đã tạo {len(files)} tệp mẫu trong {paths.inbox}.")
-    _run(paths, "manual")
+    _run_and_report(paths, "manual")
     _print_report(paths.warehouse, "2022-9M", "688")
 
 
@@ -95,13 +95,13 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
         verbose: Verbose = False) -> None:
     """Chạy luồng nightly một lần: nạp các tệp mới trong hộp thư vào kho số liệu."""
     _quiet_prefect(verbose)
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
 
     paths = DataPaths.of(data_dir, warehouse, inbox)
     if not paths.inbox.is_dir():
         console.print(f"[red]Không có thư mục tệp đến {paths.inbox}.[/red]")
         raise typer.Exit(1)
-    _run(paths, "manual")
+    _run_and_report(paths, "manual")
 
 
 @app.command()
@@ -112,9 +112,9 @@ def backfill(period_from: Annotated[str, typer.Option("--from", help="Tháng đ�
              verbose: Verbose = False) -> None:
     """Đọc lại từ kho lưu trữ các tệp của những tháng này và dựng lại báo cáo."""
     _quiet_prefect(verbose)
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
+    from common.periods import month_range
     from flows.nightly import run_backfill
-    from transform.periods import month_range
 
     paths = DataPaths.of(data_dir, warehouse)
     try:
@@ -123,15 +123,15 @@ def backfill(period_from: Annotated[str, typer.Option("--from", help="Tháng đ�
         console.print(f"[red]Khoảng tháng không hợp lệ: {period_from} … {period_to} (cần dạng "
                       "2022-M01).[/red]")
         raise typer.Exit(1) from exc
-    _run(paths, "backfill", lambda: run_backfill(paths, period_from, period_to, unit))
+    _run_and_report(paths, "backfill", lambda: run_backfill(paths, period_from, period_to, unit))
 
 
 @app.command()
 def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
            runs: Annotated[int, typer.Option(help="Số lần chạy gần nhất.")] = 5) -> None:
     """Các lần chạy gần nhất, tệp bị từ chối và báo cáo còn thiếu."""
-    from baocao.paths import DataPaths
     from baocao.status import print_status
+    from common.datafolder import DataPaths
 
     print_status(console, DataPaths.of(data_dir, warehouse), runs)
 
@@ -140,7 +140,7 @@ def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
 def serve(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
           inbox: Annotated[Path | None, typer.Option("--inbox")] = None) -> None:
     """Phục vụ lịch chạy: nightly lúc 01:30 (giờ Việt Nam) và backfill theo yêu cầu."""
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
     from flows.deployments import serve_deployments
 
     serve_deployments(DataPaths.of(data_dir, warehouse, inbox))
@@ -151,7 +151,7 @@ def report(period: Annotated[str, typer.Option(help="Kỳ báo cáo, ví dụ 20
            unit: Annotated[str, typer.Option(help="Mã đơn vị, ví dụ 688.")] = "688",
            data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
     """In báo cáo của một đơn vị và một kỳ từ kho số liệu."""
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
 
     _print_report(DataPaths.of(data_dir, warehouse).warehouse, period, unit)
 
@@ -182,8 +182,8 @@ def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy, ho
     từ chối, vi phạm quy tắc, giá trị bất thường, báo cáo thiếu hoặc muộn (kèm tệp, trang, ô)."""
     import duckdb
 
-    from baocao import quality as page
-    from baocao.paths import DataPaths
+    from baocao import quality_page as page
+    from common.datafolder import DataPaths
 
     paths = DataPaths.of(data_dir, warehouse)
     if not paths.warehouse.exists():
@@ -196,7 +196,7 @@ def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy, ho
         except LookupError as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-    target = out or paths.data_dir / "quality" / f"run-{data.run['run_id']}.html"
+    target = out or paths.quality_page(str(data.run["run_id"]))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page.render(data), encoding="utf-8")
     console.print(page.summary(data), highlight=False)
@@ -224,9 +224,9 @@ def form_06a(
     import duckdb
 
     from baocao import form06a
-    from baocao.numbers import vn_int
-    from baocao.paths import DataPaths
-    from extract.numbers import NotADate, parse_vn_date
+    from common.datafolder import DataPaths
+    from common.vn_format import vn_int
+    from common.vn_parse import NotADate, parse_vn_date
 
     paths = DataPaths.of(data_dir, warehouse)
     if not paths.warehouse.exists():

@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from baocao.numbers import vn_date, vn_int
-from extract.text import fold
+from common.text import fold
+from common.vn_format import vn_date, vn_int
 
 FORM_CODE = "Biểu số II.06a/VPCP/KSTT"
 TITLE = ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP "

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from baocao.numbers import vn_date, vn_int, vn_pct
+from common.vn_format import vn_date, vn_int, vn_pct
 
 
 @dataclass

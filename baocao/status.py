@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 from rich.console import Console
 
-from baocao.numbers import vn_int
-from baocao.paths import DataPaths
+from common.datafolder import DataPaths
+from common.vn_format import vn_int
 from load import run_state
 
 RUN_STATUS_VI = {"succeeded": "thành công", "failed": "thất bại", "running": "đang chạy"}
@@ -20,7 +20,7 @@ def _when(value) -> str:
 
 
 def print_status(console: Console, paths: DataPaths, runs: int) -> None:
-    state = run_state.read(paths.data_dir)
+    state = run_state.read(paths)
     if state and state["stage"] not in ("done", "failed"):
         console.print(f"Đang chạy: lần chạy {state['run_id'][:8]}, bước "
                       f"{STAGES_VI.get(state['stage'], state['stage'])} (từ {state['at']}).")

@@ -20,7 +20,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 from prefect.testing.utilities import prefect_test_harness
 
-from baocao.paths import DataPaths
+from common.datafolder import DataPaths
 from flows.nightly import run_nightly
 
 HEADER = ["Mã hồ sơ", "Đơn vị tiếp nhận", "Hình thức nộp", "Mức độ", "Ngày tiếp nhận",

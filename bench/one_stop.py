@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -55,7 +54,7 @@ def _sql_list(values: list[str]) -> str:
 def generate(path: Path, rows: int) -> Path:
     """Write the export with DuckDB (a few seconds for a million rows): header first, UTF-8
     with BOM, comma-separated, as the province's system writes its CSV exports."""
-    from transform.due_dates import load_procedures
+    from common.workdays import load_procedures
 
     procedures = load_procedures()
     codes, names, fields, days = (list(procedures[c]) for c in (
@@ -206,53 +205,42 @@ def baseline(export: Path, folder: Path) -> tuple[Stages, float]:
 
 
 def pipeline(export: Path, folder: Path) -> tuple[Stages, dict[str, int]]:
-    """(b) The pipeline's one-stop path, in the order of the nightly flow's tasks."""
+    """(b) The pipeline's one-stop path, in the order of the nightly flow's tasks: the same
+    functions, then the one load sequence (`load.sequence.load_and_publish`) timed step by
+    step."""
     import pandas as pd
 
-    from baocao.paths import DataPaths
-    from expectations.runner import validate
+    from common.clock import local_now
+    from common.datafolder import DataPaths
+    from expectations import data_docs
+    from expectations.gx_suites import suite_params, validate
+    from expectations.staged import validate_batch
     from extract.inbox import extract_file
     from load import archive as raw_archive
-    from load import data_docs, quality, warehouse
-    from transform.staging import build_batch, suite_params
+    from load import sequence
+    from transform.batch import build_batch
 
     shutil.rmtree(folder / "data", ignore_errors=True)
     paths = DataPaths.of(folder / "data", inbox=export.parent)
     route = Stages("(b) pipeline: the nightly flow's one-stop path")
     run_id = "bench"
-    now = raw_archive.local_now()
+    now = local_now()
     with route.stage("archive: sha256 and copy into the raw archive"):
-        file = raw_archive.archive(export, paths.data_dir, raw_archive.sha256_of(export), now)
+        file = raw_archive.archive(export, paths, raw_archive.sha256_of(export), now)
     with route.stage("extract: read, drop personal data, rules (SQL)"):
-        result = extract_file(file, paths.data_dir)
+        result = extract_file(file, paths.archived(file.archive_path))
     with route.stage("GX start-up (context and suites, once a run)"):
         sample = result.extract.dossiers.head(1)
         validate(sample, "one_stop_export", suite_params(pd.Timestamp(now) + pd.Timedelta(
             days=1)))
     with route.stage("validate: GX one_stop_export on every row"):
-        batch = build_batch([result], pd.Timestamp(now))
-    with route.stage("load: open working copy, stage the batch"):
-        con = warehouse.open_working_copy(paths.warehouse, paths.working)
-        con.execute("begin")
-        counts = warehouse.record_batch(con, run_id, batch)
-    with route.stage("refresh: reference data and models (facts, reports)"):
-        warehouse.load_reference(con)
-        warehouse.build_models(con, run_id)
-    with route.stage("validate facts: GX fact_dossier on every row"):
-        warehouse.validate_facts(con, run_id)
-    with route.stage("quality rules and cross-checks"):
-        quality.evaluate(con, run_id)
-    with route.stage("invariants, run record, commit, publish"):
-        warehouse.check_invariants(con)
-        warehouse.record_run(con, {"run_id": run_id, "flow": "bench", "trigger": "manual",
-                                   "parameters": {}, "started_at": now, "status": "succeeded",
-                                   "finished_at": raw_archive.local_now(), **counts})
-        warehouse.record_publish(con, run_id)
-        con.execute("commit")
-        warehouse.publish(con, paths.working, paths.warehouse)
+        batch = validate_batch(build_batch([result]), pd.Timestamp(now))
+    run = {"run_id": run_id, "flow": "bench", "trigger": "manual", "parameters": {},
+           "started_at": now, "files_seen": 1}
+    summary = sequence.load_and_publish(paths, run, batch, step=route.stage)
     with route.stage("data docs of the run's findings"):
-        data_docs.build(paths.warehouse, paths.data_dir, run_id)
-    return route, counts
+        data_docs.build(paths, run_id)
+    return route, {k: summary[k] for k in ("rows_loaded", "rows_rejected")}
 
 
 def flow(export: Path, folder: Path) -> Stages:
@@ -265,7 +253,7 @@ def flow(export: Path, folder: Path) -> Stages:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     from prefect.testing.utilities import prefect_test_harness
 
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
     from flows.nightly import run_nightly
 
     shutil.rmtree(folder / "flow", ignore_errors=True)
@@ -284,8 +272,7 @@ def naive(export: Path, rows: int, slice_rows: int = 50_000) -> Stages:
     import pandas as pd
     import sqlalchemy
 
-    from expectations.runner import validate
-    from transform.staging import suite_params
+    from expectations.gx_suites import suite_params, validate
 
     route = Stages("(c) naive: pandas read_csv → GX on pandas → to_sql (duckdb-engine)")
     names = {"Mã hồ sơ": "dossier_code", "Đơn vị tiếp nhận": "unit_code",
@@ -351,5 +338,4 @@ def run(folder: Path, args: argparse.Namespace) -> None:  # pragma: no cover - a
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     main()

@@ -36,7 +36,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from workbook_variants import WRITERS, Layout, Line, report_grid, tcvn3  # noqa: E402
 
-from extract.reference import load_catalog  # noqa: E402
+from common.catalog import load_catalog  # noqa: E402
 
 SECTIONS = {"health": "Y TẾ", "welfare": "AN SINH XÃ HỘI", "labour": "LAO ĐỘNG - VIỆC LÀM",
             "poverty": "GIẢM NGHÈO"}
@@ -159,10 +159,9 @@ def naive_route(files: list[Path], db: Path) -> Callable[[], None]:
     from prefect import flow, task
     from prefect.cache_policies import NO_CACHE
 
-    from expectations.runner import validate
+    from expectations.gx_suites import suite_params, validate
     from extract.tabular import Sheet
     from extract.workbook import workbook_from_sheets
-    from transform.staging import suite_params
 
     params = suite_params(pd.Timestamp.now())
     con = duckdb.connect(str(db))
@@ -202,7 +201,7 @@ def pipeline_stages(data_dir: Path, inbox: Path, times: dict[str, float]) -> Cal
 
     from prefect import flow
 
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
     from flows import nightly
 
     @flow(name="workbook-stages")
@@ -216,9 +215,9 @@ def pipeline_stages(data_dir: Path, inbox: Path, times: dict[str, float]) -> Cal
             results = []
             for start in range(0, len(files), nightly.CHUNK):
                 results += nightly.extract_chunk.fn(files[start:start + nightly.CHUNK],
-                                                    paths.data_dir)
+                                                    paths)
         with timed("validate (one GX run, split per file)", times):
-            batch = nightly.validate_batch.fn(results)
+            batch = nightly.validate.fn(results)
         with timed("load, rebuild, check, publish", times):
             summary = nightly.load_and_publish.fn(batch, paths, {**run,
                                                                  "files_seen": len(files)})
@@ -260,10 +259,9 @@ def main() -> None:  # pragma: no cover - a benchmark
     from prefect import flow
     from prefect.testing.utilities import prefect_test_harness
 
-    from baocao.paths import DataPaths
-    from expectations.runner import validate
+    from common.datafolder import DataPaths
+    from expectations.gx_suites import suite_params, validate
     from flows.nightly import run_nightly
-    from transform.staging import suite_params
 
     @flow(name="warm-up")
     def warm_up() -> None:

@@ -56,9 +56,9 @@ class FileResult:
         return "; ".join(errors) if self.rejected else None
 
 
-def extract_file(file: InboxFile, data_dir: Path) -> FileResult:
-    """Read an archived file; a file that cannot be read is a rejected result, not a crash."""
-    path = data_dir / file.archive_path
+def extract_file(file: InboxFile, path: Path) -> FileResult:
+    """Read a file (its archived copy at `path`); a file that cannot be read is a rejected
+    result, not a crash."""
     suffix = Path(file.path).suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:

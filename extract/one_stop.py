@@ -12,8 +12,8 @@ handed over as a frame, with date cells kept as timestamps. Values that repeat (
 channel, level, unit, procedure, field) are folded or stripped once per distinct value;
 dates written the usual way are read by `strptime`, others by one format per distinct
 shape of text (`0/0/0000 00:00`), each shape checked in Python against the one date pattern
-of `extract.numbers`. The results are those of a Python reader applying
-`extract.numbers.parse_vn_date`, `str.strip` and `extract.text.fold` to every cell. Bad rows
+of `common.vn_parse`. The results are those of a Python reader applying
+`common.vn_parse.parse_vn_date`, `str.strip` and `common.text.fold` to every cell. Bad rows
 are returned with their reason, the rest is returned clean.
 """
 
@@ -31,9 +31,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from extract.numbers import parse_vn_date
+from common.text import fold
+from common.units import REORGANISATION_DATE, home_units, resolve_unit
+from common.vn_parse import parse_vn_date
+from common.workdays import fill_missing_due_dates
+from extract.headers import best_header_guess, cell_address, find_header_row, synonym_index
 from extract.problems import FileRejected, Problem
-from extract.reference import REORGANISATION_DATE, home_units, resolve_unit
 from extract.tabular import (
     CSV_SUFFIXES,
     CsvHead,
@@ -43,14 +46,6 @@ from extract.tabular import (
     read_csv_rows,
     read_sheets,
 )
-from extract.text import (
-    best_header_guess,
-    cell_address,
-    find_header_row,
-    fold,
-    synonym_index,
-)
-from transform.due_dates import fill_missing_due_dates
 
 # Canonical field → header texts seen in exports. Columns not listed (personal data, free
 # text, STT, unknown extras) are never read.

@@ -28,20 +28,15 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
+from common.catalog import Catalog, Reporter, load_catalog, load_reporters
+from common.periods import month_code
+from common.text import fold
+from common.units import home_units, resolve_unit
+from common.vn_parse import NotANumber, parse_vn_number
 from extract import legacy_text
-from extract.numbers import NotANumber, parse_vn_number
+from extract.headers import cell_address
 from extract.problems import FileRejected, Problem
-from extract.reference import (
-    Catalog,
-    Reporter,
-    home_units,
-    load_catalog,
-    load_reporters,
-    resolve_unit,
-)
 from extract.tabular import Sheet, read_sheets
-from extract.text import cell_address, fold
-from transform.periods import month_code
 
 HEADERS: dict[str, list[str]] = {
     "stt": ["STT", "TT", "Số TT"],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from prefect import serve
 from prefect.schedules import Cron
 
-from baocao.paths import DataPaths
+from common.datafolder import DataPaths
 from flows.nightly import backfill, nightly
 
 NIGHTLY_CRON = "30 1 * * *"

@@ -1,29 +1,32 @@
-"""The nightly and backfill flows: inbox → archive → extract → validate → load in one
-transaction → rebuild reports → atomic publish.
+"""The nightly and backfill flows: inbox → archive → extract → validate → the one load
+sequence (`load.sequence`) → Data Docs.
 
 Both hold the data folder's writer lock for the whole run, mark their stage in
 DATA_DIR/run/state.json, and on failure publish only a failure record: the published
-warehouse keeps yesterday's figures.
+warehouse keeps yesterday's figures. Tasks stay at batch grain; only the I/O tasks retry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
+from collections.abc import Callable
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from baocao.paths import DataPaths
+from common.clock import local_now
+from common.datafolder import DataPaths
+from common.periods import month_range
+from expectations import data_docs
+from expectations.staged import validate_batch
 from extract.inbox import FileResult, InboxFile, extract_file
 from load import archive as raw_archive
-from load import data_docs, quality, run_state, warehouse
+from load import run_state, sequence, warehouse
 from load.lock import writer_lock
-from transform.periods import month_range
-from transform.staging import Batch, build_batch
+from transform.batch import Batch, build_batch
 
 CHUNK = 50  # files per extract task: enough to amortise a task's overhead
 
@@ -34,14 +37,14 @@ def archive_new_files(paths: DataPaths) -> list[InboxFile]:
     loaded (same sha256) are skipped without being parsed."""
     logger = get_run_logger()
     known = warehouse.known_hashes(paths.warehouse)
-    seen_at = raw_archive.local_now()
-    hashes = raw_archive.HashCache(paths.data_dir)
+    seen_at = local_now()
+    hashes = raw_archive.HashCache(paths)
     new: dict[str, InboxFile] = {}
     candidates = raw_archive.inbox_files(paths.inbox) if paths.inbox.is_dir() else []
     for path in candidates:
         digest = hashes.digest(path)
         if digest not in known and digest not in new:
-            new[digest] = raw_archive.archive(path, paths.data_dir, digest, seen_at)
+            new[digest] = raw_archive.archive(path, paths, digest, seen_at)
     hashes.save(paths.inbox)
     logger.info("inbox: %d files, %d new", len(candidates), len(new))
     return list(new.values())
@@ -56,8 +59,8 @@ def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> lis
 
 
 @task(cache_policy=NO_CACHE)
-def extract_chunk(files: list[InboxFile], data_dir: Path) -> list[FileResult]:
-    results = [extract_file(f, data_dir) for f in files]
+def extract_chunk(files: list[InboxFile], paths: DataPaths) -> list[FileResult]:
+    results = [extract_file(f, paths.archived(f.archive_path)) for f in files]
     get_run_logger().info(
         "extracted %d files: %d one-stop, %d workbooks, %d rejected", len(results),
         sum(r.kind == "one_stop" for r in results), sum(r.kind == "workbook" for r in results),
@@ -66,8 +69,8 @@ def extract_chunk(files: list[InboxFile], data_dir: Path) -> list[FileResult]:
 
 
 @task(cache_policy=NO_CACHE)
-def validate_batch(results: list[FileResult]) -> Batch:
-    batch = build_batch(results, pd.Timestamp(raw_archive.local_now()))
+def validate(results: list[FileResult]) -> Batch:
+    batch = validate_batch(build_batch(results), pd.Timestamp(local_now()))
     failed = batch.dq_results[~batch.dq_results["success"].astype(bool)] \
         if len(batch.dq_results) else batch.dq_results
     get_run_logger().info("validated: %d dossier rows, %d indicator rows, %d failed checks",
@@ -77,79 +80,58 @@ def validate_batch(results: list[FileResult]) -> Batch:
 
 @task(cache_policy=NO_CACHE)
 def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object]) -> dict:
-    """One transaction: record, stage, rebuild, check; then publish the file atomically."""
-    logger = get_run_logger()
-    run_id = str(run["run_id"])
-    run_state.mark(paths.data_dir, run_id, "load")
-    con = warehouse.open_working_copy(paths.warehouse, paths.working)
-    try:
-        con.execute("begin")
-        counts = warehouse.record_batch(con, run_id, batch)
-        warehouse.load_reference(con)
-        warehouse.build_models(con, run_id)
-        warehouse.validate_facts(con, run_id)
-        quality.evaluate(con, run_id)
-        warehouse.check_invariants(con)
-        summary = {**run, **counts, "status": "succeeded",
-                   "finished_at": raw_archive.local_now()}
-        warehouse.record_run(con, summary)
-        warehouse.record_publish(con, run_id)
-        con.execute("commit")
-    except Exception:
-        con.close()
-        raise
-    run_state.mark(paths.data_dir, run_id, "publish")
-    warehouse.publish(con, paths.working, paths.warehouse)
-    logger.info("published %s: %s", paths.warehouse, counts)
-    data_docs.build(paths.warehouse, paths.data_dir, run_id)
+    summary = sequence.load_and_publish(paths, run, batch)
+    get_run_logger().info("published %s", paths.warehouse)
+    data_docs.build(paths, str(run["run_id"]))
     return summary
 
 
-def _run(paths: DataPaths, run: dict[str, object], find_files) -> dict:
+def run_under_lock(paths: DataPaths, run: dict[str, object],
+                   find_files: Callable[[], list[InboxFile]]) -> dict:
     """The steps both flows share, under the writer lock, with failures recorded."""
     run_id = str(run["run_id"])
-    with writer_lock(paths.data_dir, run_id), _run_log(paths, run_id):
-        raw_archive.remove_partial_copies(paths.data_dir)
+    with writer_lock(paths, run_id), _RunLog(paths, run_id):
+        raw_archive.remove_partial_copies(paths)
         try:
-            run_state.mark(paths.data_dir, run_id, "archive")
+            run_state.mark(paths, run_id, "archive")
             files = find_files()
             if not files and paths.warehouse.exists():
                 # Nothing new: the published figures stand; only the run is recorded.
                 summary = {**run, "files_seen": 0, "files_loaded": 0, "files_rejected": 0,
                            "rows_loaded": 0, "rows_rejected": 0, "status": "succeeded",
-                           "finished_at": raw_archive.local_now()}
-                warehouse.publish_run_record(paths.warehouse, paths.working, summary)
-                run_state.mark(paths.data_dir, run_id, "done")
+                           "finished_at": local_now()}
+                warehouse.publish_run_record(paths, summary)
+                run_state.mark(paths, run_id, "done")
                 return summary
-            run_state.mark(paths.data_dir, run_id, "extract")
+            run_state.mark(paths, run_id, "extract")
             results: list[FileResult] = []
             for start in range(0, len(files), CHUNK):
-                results += extract_chunk(files[start:start + CHUNK], paths.data_dir)
-            run_state.mark(paths.data_dir, run_id, "validate")
-            batch = validate_batch(results)
+                results += extract_chunk(files[start:start + CHUNK], paths)
+            run_state.mark(paths, run_id, "validate")
+            batch = validate(results)
             summary = load_and_publish(batch, paths, {**run, "files_seen": len(files)})
         except Exception as exc:
             get_run_logger().error("run %s failed: %s", run_id, exc)
-            warehouse.publish_run_record(paths.warehouse, paths.working,
-                                      {**run, "status": "failed",
-                                       "finished_at": raw_archive.local_now(),
-                                       "error": f"{type(exc).__name__}: {exc}"})
-            run_state.mark(paths.data_dir, run_id, "failed")
+            warehouse.publish_run_record(paths, {**run, "status": "failed",
+                                                 "finished_at": local_now(),
+                                                 "error": f"{type(exc).__name__}: {exc}"})
+            run_state.mark(paths, run_id, "failed")
             raise
-        run_state.mark(paths.data_dir, run_id, "done")
+        run_state.mark(paths, run_id, "done")
         return summary
 
 
-class _run_log:
+class _RunLog:
     """Engineers' log of one run in DATA_DIR/logs/, besides Prefect's own."""
 
     def __init__(self, paths: DataPaths, run_id: str):
         paths.logs.mkdir(parents=True, exist_ok=True)
-        stamp = raw_archive.local_now().strftime("%Y%m%d-%H%M%S")
+        stamp = local_now().strftime("%Y%m%d-%H%M%S")
         self.handler = logging.FileHandler(paths.logs / f"run-{stamp}-{run_id[:8]}.log")
         self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         self.loggers = [logging.getLogger("prefect.flow_runs"),
-                        logging.getLogger("prefect.task_runs")]
+                        logging.getLogger("prefect.task_runs"),
+                        logging.getLogger("load")]
 
     def __enter__(self):
         # The console may be quiet (WARNING) for data staff; the file always gets INFO. The
@@ -180,7 +162,7 @@ class _run_log:
 def _start(flow_name: str, trigger: str, parameters: dict) -> dict[str, object]:
     return {"run_id": str(flow_run.get_id() or dt.datetime.now().isoformat()),
             "flow": flow_name, "trigger": trigger, "parameters": parameters,
-            "started_at": raw_archive.local_now()}
+            "started_at": local_now()}
 
 
 @flow(name="nightly", log_prints=False)
@@ -189,7 +171,7 @@ def nightly(data_dir: str = "data", warehouse_path: str | None = None,
     paths = DataPaths.of(data_dir, warehouse_path, inbox)
     run = _start("nightly", trigger, {"data_dir": data_dir, "inbox": str(paths.inbox),
                                       "warehouse": str(paths.warehouse)})
-    return _run(paths, run, lambda: archive_new_files(paths))
+    return run_under_lock(paths, run, lambda: archive_new_files(paths))
 
 
 @flow(name="backfill", log_prints=False)
@@ -201,7 +183,7 @@ def backfill(period_from: str, period_to: str, unit: str | None = None,
     months = month_range(period_from, period_to)
     run = _start("backfill", "backfill", {"from": period_from, "to": period_to, "unit": unit,
                                           "data_dir": data_dir})
-    return _run(paths, run, lambda: archived_files(paths, months, unit))
+    return run_under_lock(paths, run, lambda: archived_files(paths, months, unit))
 
 
 def run_nightly(paths: DataPaths, trigger: str = "manual") -> dict:

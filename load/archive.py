@@ -10,16 +10,12 @@ import json
 import os
 import shutil
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from common.clock import local_from_timestamp
+from common.datafolder import DataPaths
 from extract.inbox import InboxFile
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 IGNORED_PREFIXES = (".", "~$")  # hidden files and Excel's lock files of open workbooks
-
-
-def local_now() -> dt.datetime:
-    return dt.datetime.now(LOCAL).replace(tzinfo=None, microsecond=0)
 
 
 def sha256_of(path: Path) -> str:
@@ -35,8 +31,8 @@ class HashCache:
     and mtime are unchanged is not read again (rsync's rule), so a nightly run over an inbox
     of thousands of old files costs a `stat` each."""
 
-    def __init__(self, data_dir: Path):
-        self.path = data_dir / "archive" / "hash-index.json"
+    def __init__(self, paths: DataPaths):
+        self.path = paths.hash_index
         self.entries: dict[str, str] = (
             json.loads(self.path.read_text()) if self.path.exists() else {})
         self.used: dict[str, str] = {}
@@ -64,25 +60,24 @@ def inbox_files(inbox: Path) -> list[Path]:
                   and not p.name.startswith(IGNORED_PREFIXES))
 
 
-def archive(path: Path, data_dir: Path, sha256: str, seen_at: dt.datetime) -> InboxFile:
-    """Copy a file into DATA_DIR/archive (once per content) and describe it. The archive
-    path is recorded relative to the data folder, so the folder can be moved or copied."""
-    relative = Path("archive") / sha256[:2] / f"{sha256}{path.suffix.lower()}"
-    target = data_dir / relative
+def archive(path: Path, paths: DataPaths, sha256: str, seen_at: dt.datetime) -> InboxFile:
+    """Copy a file into the archive (once per content) and describe it. The archive path is
+    recorded relative to the data folder, so the folder can be moved or copied."""
+    relative = DataPaths.archive_name(sha256, path.suffix)
+    target = paths.archived(relative)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(target.suffix + ".part")
         shutil.copy2(path, partial)
         partial.replace(target)  # never a half-copied file under the final name
-    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, LOCAL).replace(tzinfo=None,
-                                                                           microsecond=0)
     return InboxFile(path=str(path), sha256=sha256, archive_path=str(relative),
-                     file_mtime=mtime, first_seen_at=seen_at)
+                     file_mtime=local_from_timestamp(path.stat().st_mtime),
+                     first_seen_at=seen_at)
 
 
-def remove_partial_copies(data_dir: Path) -> int:
+def remove_partial_copies(paths: DataPaths) -> int:
     """Copies cut short by a killed run; the file is copied again from the inbox."""
-    leftovers = list((data_dir / "archive").glob("*/*.part"))
+    leftovers = list(paths.archive.glob("*/*.part"))
     for leftover in leftovers:
         leftover.unlink()
     return len(leftovers)

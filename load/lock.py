@@ -9,9 +9,9 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from load.archive import local_now
+from common.clock import local_now
+from common.datafolder import DataPaths
 
 
 class WriterBusy(RuntimeError):
@@ -19,15 +19,15 @@ class WriterBusy(RuntimeError):
 
 
 @contextmanager
-def writer_lock(data_dir: Path, run_id: str) -> Iterator[None]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / ".writer.lock"
+def writer_lock(paths: DataPaths, run_id: str) -> Iterator[None]:
+    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    path = paths.writer_lock
     with path.open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             handle.seek(0)
-            raise WriterBusy(f"data folder {data_dir} is being written by another run: "
+            raise WriterBusy(f"data folder {paths.data_dir} is being written by another run: "
                              f"{handle.read().strip() or 'unknown holder'}") from exc
         handle.seek(0)
         handle.truncate()

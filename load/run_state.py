@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
-from load.archive import local_now
-
-
-def state_file(data_dir: Path) -> Path:
-    return data_dir / "run" / "state.json"
+from common.clock import local_now
+from common.datafolder import DataPaths
 
 
-def mark(data_dir: Path, run_id: str, stage: str) -> None:
-    path = state_file(data_dir)
+def mark(paths: DataPaths, run_id: str, stage: str) -> None:
+    path = paths.run_state
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     partial.write_text(json.dumps({"run_id": run_id, "stage": stage, "pid": os.getpid(),
@@ -23,6 +19,6 @@ def mark(data_dir: Path, run_id: str, stage: str) -> None:
     partial.replace(path)
 
 
-def read(data_dir: Path) -> dict | None:
-    path = state_file(data_dir)
+def read(paths: DataPaths) -> dict | None:
+    path = paths.run_state
     return json.loads(path.read_text()) if path.exists() else None

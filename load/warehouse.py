@@ -1,10 +1,10 @@
-"""The DuckDB warehouse: schema, loading a batch in one transaction, rebuilding the models
-and publishing atomically.
+"""The DuckDB warehouse file: a working copy to build in, the records of files and runs,
+and the atomic publish.
 
 BI tools open the published file read-only. DuckDB allows one writer or many readers, so
 the nightly job never writes to that file: it copies it to a working file, loads and
-rebuilds there, checks the invariants, checkpoints, and then renames the working file over
-the published one (an atomic replace on the same file system). A reader sees yesterday's
+rebuilds there, checks it, checkpoints, and then renames the working file over the
+published one (an atomic replace on the same file system). A reader sees yesterday's
 warehouse or today's, never a mix, and a failed run leaves yesterday's in place.
 """
 
@@ -19,31 +19,27 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations.runner import validate
+from common.clock import local_now
+from common.datafolder import DataPaths
+from expectations.findings import DQ_COLUMNS
 from extract.inbox import InboxFile
-from extract.reference import home_units
-from load.archive import local_now
-from transform import dimensions
-from transform.seeds import seed_frame
-from transform.staging import Batch, for_gx, suite_columns, suite_params
+from load.models import create_tables
+from transform.batch import Batch
 
-STAGING_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "procedure_code",
-                   "procedure_name", "field", "channel", "service_level", "online_eligible",
-                   "received_at", "due_date", "closed_at", "outcome"]
-STAGING_INDICATOR = ["file_id", "reporter", "unit_code", "period_code", "indicator_code",
-                     "actual_month", "cumulative", "plan_value", "printed_rate",
-                     "source_sheet", "source_cell", "row_number", "plan_cell",
-                     "cumulative_cell", "rate_cell"]
-
-
-class InvariantBroken(RuntimeError):
-    """The rebuilt warehouse is wrong; it must not be published."""
-
-
-def models() -> list[tuple[str, str]]:
-    folder = resources.files("warehouse").joinpath("models")
-    return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir()
-                  if p.name.endswith(".sql"))
+RAW_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "procedure_code",
+               "procedure_name", "field", "channel", "service_level", "online_eligible",
+               "received_at", "due_date", "closed_at", "outcome"]
+RAW_INDICATOR = ["file_id", "reporter", "unit_code", "period_code", "indicator_code",
+                 "actual_month", "cumulative", "plan_value", "printed_rate", "source_sheet",
+                 "source_cell", "row_number", "plan_cell", "cumulative_cell", "rate_cell"]
+REJECTED_ROW = ["run_id", "file_id", "sheet", "row_number", "cell", "rule", "reason",
+                "raw_row"]
+# What warehouses built before the layered schemas held in `main`.
+_LEGACY_RAW = {"stg_dossier": "raw.dossier_row", "stg_indicator": "raw.indicator_row"}
+_LEGACY_INTERNAL = ("int_one_stop_daily", "int_period_month", "int_service_index_component",
+                    "int_submission_deadline", "int_unit_rollup")
+_LEGACY_MACROS = ("one_stop_figures", "one_stop_report", "one_window", "period_windows",
+                  "one_stop_by_field")
 
 
 def known_hashes(published: Path) -> set[str]:
@@ -57,45 +53,53 @@ def known_hashes(published: Path) -> set[str]:
             return set()
 
 
-def open_working_copy(published: Path, working: Path) -> duckdb.DuckDBPyConnection:
+def open_working_copy(paths: DataPaths) -> duckdb.DuckDBPyConnection:
     """A private copy of the published warehouse to build into (a fresh one the first time).
     A working file left by a killed run is discarded: it was never published."""
+    working = paths.working
     working.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (working, working.with_name(working.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    if published.exists():
-        shutil.copyfile(published, working)
+    if paths.warehouse.exists():
+        shutil.copyfile(paths.warehouse, working)
     con = duckdb.connect(str(working))
-    schema = dict(models())["00_schema.sql"]
-    con.execute(schema)
+    create_tables(con)
+    _migrate_legacy_layout(con)
     return con
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+def _migrate_legacy_layout(con: duckdb.DuckDBPyConnection) -> None:
+    """Move the raw rows of a warehouse built before the layered schemas into `raw`, and
+    drop what the models now build elsewhere, so `main` holds only the contract."""
+    tables = {t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+    for old, new in _LEGACY_RAW.items():
+        if old in tables:
+            con.execute(f"insert into {new} by name select * from main.{old}")
+            con.execute(f"drop table main.{old}")
+    for old in _LEGACY_INTERNAL:
+        if old in tables:
+            con.execute(f"drop table main.{old}")
+    for macro in _LEGACY_MACROS:
+        con.execute(f"drop macro table if exists main.{macro}")
+        con.execute(f"drop macro if exists main.{macro}")
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     con.register("_frame", frame)
     con.execute(f"create or replace table {name} as select * from _frame")
     con.unregister("_frame")
 
 
-def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Dimensions and bridges, rebuilt from the seeds and `vietnamadminunits` every run."""
-    units = home_units()
-    for name, frame in {
-        "dim_admin_unit": dimensions.dim_admin_unit(units),
-        "int_unit_rollup": dimensions.unit_rollup(units),
-        "dim_period": dimensions.dim_period(),
-        "int_period_month": dimensions.period_months(),
-        "dim_indicator": dimensions.dim_indicator(),
-        "dim_ratio": dimensions.dim_ratio(),
-        "dim_reporter": dimensions.dim_reporter(),
-        "int_submission_deadline": dimensions.submission_deadlines(),
-        "int_service_index_component": seed_frame("service_index.csv"),
-    }.items():
-        _replace_table(con, name, frame)
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    con.register("_frame", frame)
+    columns = ", ".join(frame.columns)
+    con.execute(f"insert into {table} ({columns}) select {columns} from _frame")
+    con.unregister("_frame")
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> dict[str, int]:
-    """Insert the batch's files, staged rows, rejections and findings; returns counts.
+    """Insert the batch's files, raw rows, rejections and findings; returns counts.
 
     A file already recorded (a backfill reads it again from the archive) keeps its id and
     first sighting; what was staged or rejected from it before is replaced."""
@@ -119,7 +123,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> d
                             [f.sha256]).fetchone()
         if known:
             file_id = known[0]
-            for table in ("stg_dossier", "stg_indicator", "rejected_row"):
+            for table in ("raw.dossier_row", "raw.indicator_row", "main.rejected_row"):
                 con.execute(f"delete from {table} where file_id = ?", [file_id])
             con.execute(f"update etl_file set {', '.join(f'{k} = ?' for k in values)}"
                         " where file_id = ?", [*values.values(), file_id])
@@ -137,21 +141,20 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> d
         return frame.assign(file_id=frame["sha256"].map(file_ids)) if len(frame) else frame
 
     if len(batch.dossiers):
-        insert_frame(con, "stg_dossier", with_ids(batch.dossiers)[STAGING_DOSSIER])
+        insert_frame(con, "raw.dossier_row", with_ids(batch.dossiers)[RAW_DOSSIER])
     if len(batch.indicators):
-        insert_frame(con, "stg_indicator", with_ids(batch.indicators)[STAGING_INDICATOR])
+        insert_frame(con, "raw.indicator_row", with_ids(batch.indicators)[RAW_INDICATOR])
     if len(batch.rejected_rows):
-        insert_frame(con, "rejected_row", with_ids(batch.rejected_rows).assign(run_id=run_id)[
-            ["run_id", "file_id", "sheet", "row_number", "cell", "rule", "reason", "raw_row"]])
+        insert_frame(con, "rejected_row",
+                     with_ids(batch.rejected_rows).assign(run_id=run_id)[REJECTED_ROW])
     if len(batch.dq_results):
-        insert_frame(con, "dq_result", with_ids(batch.dq_results).assign(run_id=run_id)[
-            ["run_id", "file_id", "suite", "expectation", "severity", "success", "observed",
-             "unexpected_count", "message"]])
+        insert_frame(con, "dq_result",
+                     with_ids(batch.dq_results).assign(run_id=run_id)[DQ_COLUMNS])
     con.execute("""
         update etl_file set
-            rows_loaded = coalesce((select count(*) from stg_dossier s
+            rows_loaded = coalesce((select count(*) from raw.dossier_row s
                                     where s.file_id = etl_file.file_id), 0)
-                        + coalesce((select count(*) from stg_indicator s
+                        + coalesce((select count(*) from raw.indicator_row s
                                     where s.file_id = etl_file.file_id), 0),
             rows_rejected = (select count(*) from rejected_row r
                              where r.file_id = etl_file.file_id)
@@ -171,79 +174,18 @@ def _rows_read(result) -> int:
     return ex.rows_read if hasattr(ex, "rows_read") else len(ex.rows)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    con.register("_frame", frame)
-    columns = ", ".join(frame.columns)
-    con.execute(f"insert into {table} ({columns}) select {columns} from _frame")
-    con.unregister("_frame")
+def record_superseded(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark each workbook the models found replaced by a newer one as superseded (and a
+    former winner loaded again when its replacement went away)."""
+    con.execute("""
+        update etl_file set status = case when w.is_newest then 'loaded' else 'superseded' end
+        from intermediate.int_workbook_winner w
+        where etl_file.file_id = w.file_id""")
 
 
-def build_models(con: duckdb.DuckDBPyConnection, run_id: str = "adhoc") -> None:
-    """Rebuild every model in file-name order. Models that record findings read the run's
-    id from the temp table `current_run`."""
-    con.execute("create or replace temp table current_run as select ? as run_id", [run_id])
-    for name, sql in models():
-        if name != "00_schema.sql":
-            con.execute(sql)
-    apply_column_comments(con)
-
-
-def validate_facts(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    """Run the fact tables' GX suites on the rebuilt facts; an error-severity failure stops
-    the publish like a broken invariant."""
-    params = suite_params(pd.Timestamp.now())
-    failed = []
-    for suite in ("fact_dossier", "fact_indicator"):
-        frame = for_gx(_checked_columns(con, suite), suite)
-        if frame.empty:
-            continue
-        for f in validate(frame, suite, params):
-            con.execute("insert into dq_result values (?, null, ?, ?, ?, ?, ?, ?, ?)",
-                        [run_id, suite, f.expectation, f.severity, f.success, f.observed,
-                         f.unexpected_count, f.message or None])
-            if f.severity == "error" and not f.success:
-                failed.append(f"{suite}: {f.expectation}")
-    if failed:
-        raise InvariantBroken("; ".join(failed))
-
-
-def _checked_columns(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
-    """The columns of a fact table its suite checks, every row. Texts of few distinct values
-    arrive as categories (DuckDB enums): a Python string per row and column would cost
-    more than the checks."""
-    checked = suite_columns(table)
-    columns = []
-    for name, data_type in con.execute("select column_name, data_type from duckdb_columns()"
-                                       " where table_name = ?", [table]).fetchall():
-        if name not in checked:
-            continue
-        values = con.execute(f"select distinct {name} from {table} where {name} is not null"
-                             " limit 1001").fetchall() if data_type == "VARCHAR" else []
-        if 0 < len(values) <= 1000:
-            enum = ", ".join("'" + v.replace("'", "''") + "'" for (v,) in values)
-            name = f"cast({name} as enum({enum})) as {name}"
-        columns.append(name)
-    return con.execute(f"select {', '.join(columns) or '*'} from {table}").df()
-
-
-def check_invariants(con: duckdb.DuckDBPyConnection) -> None:
-    """Broken invariants stop the publish: yesterday's warehouse stays in place."""
-    checks = {
-        "one-stop identity received_total = resolved_total + withdrawn + pending_total":
-            "select count(*) from report_one_stop"
-            " where received_total <> resolved_total + withdrawn + pending_total",
-        "fact_dossier.dossier_code unique":
-            "select count(*) - count(distinct dossier_code) from fact_dossier",
-        "fact_indicator key unique":
-            "select count(*) from (select 1 from fact_indicator"
-            " group by reporter, period_code, indicator_code having count(*) > 1)",
-        "fact_dossier.unit_key references dim_admin_unit":
-            "select count(*) from fact_dossier where unit_key not in"
-            " (select unit_key from dim_admin_unit)",
-    }
-    broken = [name for name, sql in checks.items() if con.execute(sql).fetchone()[0]]
-    if broken:
-        raise InvariantBroken("; ".join(broken))
+def record_findings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    if len(frame):
+        insert_frame(con, "dq_result", frame[DQ_COLUMNS])
 
 
 def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, object]) -> None:
@@ -256,12 +198,13 @@ def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, object]) -> None:
 
 def record_publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """meta_publish: one row telling dashboards how fresh the warehouse is."""
+    con.execute("delete from meta_publish")
     con.execute("""
-        create or replace table meta_publish as
-        select ?::timestamp as published_at,
-               (select max(coalesce(exported_at, cast(report_date as timestamp), file_mtime))
-                from etl_file where status = 'loaded') as data_as_of,
-               ? as run_id""", [local_now(), run_id])
+        insert into meta_publish
+        select ?::timestamp, (select max(coalesce(exported_at, cast(report_date as timestamp),
+                                                  file_mtime))
+                              from etl_file where status = 'loaded'), ?""",
+                [local_now(), run_id])
 
 
 def files_for_backfill(published: Path, months: list[str], unit: str | None
@@ -282,7 +225,7 @@ def files_for_backfill(published: Path, months: list[str], unit: str | None
             where (f.kind = 'workbook' and f.period_code in (select unnest(?::varchar[]))
                    and (?::varchar is null or f.unit_code = ?))
                or (f.kind = 'one_stop' and f.file_id in (
-                      select s.file_id from stg_dossier s
+                      select s.file_id from raw.dossier_row s
                       where cast(s.received_at as date) <= span.last_day
                         and (s.closed_at is null
                              or cast(s.closed_at as date) >= span.first_day)
@@ -293,24 +236,24 @@ def files_for_backfill(published: Path, months: list[str], unit: str | None
             for p, h, a, m, s in rows]
 
 
-def publish_run_record(published: Path, working: Path, run: dict[str, object]) -> None:
+def publish_run_record(paths: DataPaths, run: dict[str, object]) -> None:
     """Record a run that changes no figure (it failed, or found nothing new) in the
     published warehouse: the same copy → write → atomic replace as a loading run."""
-    con = open_working_copy(published, working)
+    con = open_working_copy(paths)
     try:
         record_run(con, run)
     except Exception:
         con.close()
         raise
-    publish(con, working, published)
+    publish(con, paths)
 
 
-def publish(con: duckdb.DuckDBPyConnection, working: Path, published: Path) -> None:
+def publish(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> None:
     """Checkpoint, close and atomically put the working file in place of the published one."""
     con.execute("checkpoint")
     con.close()
-    published.parent.mkdir(parents=True, exist_ok=True)
-    working.replace(published)
+    paths.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    paths.working.replace(paths.warehouse)
 
 
 def apply_column_comments(con: duckdb.DuckDBPyConnection) -> None:

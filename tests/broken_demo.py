@@ -26,7 +26,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from baocao.paths import DataPaths
+from common.datafolder import DataPaths
 from extract.problems import FileRejected
 from extract.workbook import WorkbookExtract, read_workbook
 

@@ -4,17 +4,14 @@ once by a real flow run on the generated demo inbox."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,10 +23,16 @@ def prefect_server():
 
 
 @pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The field guide and tools beside the checkout (`../shared`)."""
+    return Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
 def demo_paths(tmp_path_factory):
     """The demo data folder after one real nightly run on the demo inbox."""
     from baocao.demo import write_demo_inbox
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
     from flows.nightly import run_nightly
 
     paths = DataPaths.of(tmp_path_factory.mktemp("demo") / "data")

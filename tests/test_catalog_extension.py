@@ -9,11 +9,11 @@ from importlib import resources
 
 import duckdb
 import pytest
-from builders import workbook_rows, write_xlsx
 
-from baocao.paths import DataPaths
-from extract.reference import CATALOG_ENV, load_catalog
+from common.catalog import CATALOG_ENV, load_catalog
+from common.datafolder import DataPaths
 from extract.workbook import read_workbook
+from tests.builders import workbook_rows, write_xlsx
 
 NEW_ROW = ("dengue_cases,Số ca mắc sốt xuất huyết,Dengue fever cases,"
            "Số ca sốt xuất huyết | Ca mắc SXH,ca,sum,health,false,commune")

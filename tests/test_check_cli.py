@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from builders import dossier, workbook_rows, write_one_stop_csv, write_xlsx
 from typer.testing import CliRunner
-from workbook_variants import Layout, address, report_grid, write_variant
-from workbook_variants import write_xlsx as write_grids
 
 from baocao.cli import app
+from tests.builders import dossier, workbook_rows, write_one_stop_csv, write_xlsx
+from tests.workbook_variants import Layout, address, report_grid, write_variant
+from tests.workbook_variants import write_xlsx as write_grids
 
 VAX = "Tiêm vắc xin phòng Covid-19 cho người từ 18 tuổi trở lên - mũi 1"
 

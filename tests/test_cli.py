@@ -8,6 +8,7 @@ import duckdb
 from typer.testing import CliRunner
 
 from baocao.cli import app
+from common.datafolder import DataPaths
 from load.lock import writer_lock
 
 runner = CliRunner()
@@ -61,7 +62,7 @@ def test_backfill_rejects_a_bad_range(tmp_path):
 def test_a_second_writer_is_told_to_wait(demo_paths, tmp_path):
     data = tmp_path / "data"
     (data / "inbox").mkdir(parents=True)
-    with writer_lock(data, "nightly-run"):
+    with writer_lock(DataPaths.of(data), "nightly-run"):
         result = runner.invoke(app, ["run", "--data-dir", str(data)])
     assert result.exit_code == 2
     assert "đang được một lần chạy khác ghi" in result.output

@@ -7,7 +7,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from load import warehouse
+from load import sequence, warehouse
+from load.models import create_tables
 
 # 2022-M09 runs 2022-08-15 (S) … 2022-09-14 (E).
 S, E = "2022-08-15", "2022-09-14"
@@ -16,8 +17,7 @@ BEFORE_S, AFTER_E = "2022-08-14", "2022-09-15"
 
 def figures(dossiers: list[dict], period: str = "2022-M09", unit: str = "688") -> dict:
     con = duckdb.connect()
-    con.execute(dict(warehouse.models())["00_schema.sql"])
-    warehouse.load_reference(con)
+    create_tables(con)
     con.execute("""insert into etl_file (path, archive_path, sha256, kind, exported_at,
                    file_mtime, first_seen_at, first_seen_run, status)
                    values ('x.csv', 'x.csv', 'abc', 'one_stop', '2022-10-03', '2022-10-03',
@@ -33,8 +33,8 @@ def figures(dossiers: list[dict], period: str = "2022-M09", unit: str = "688") -
         "outcome": d.get("outcome", "resolved" if d.get("c") else None),
     } for i, d in enumerate(dossiers)])
     if dossiers:
-        warehouse.insert_frame(con, "stg_dossier", rows[warehouse.STAGING_DOSSIER])
-    warehouse.build_models(con)
+        warehouse.insert_frame(con, "raw.dossier_row", rows[warehouse.RAW_DOSSIER])
+    sequence.rebuild_models(con)
     cursor = con.execute("select * from report_one_stop where unit_code = ? and period_code = ?"
                          " and scope = 'area'", [unit, period])
     result = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))

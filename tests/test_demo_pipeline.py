@@ -3,18 +3,14 @@ whose reports carry every figure of the seed article (shared/spec/reference-figu
 
 from __future__ import annotations
 
-import csv
-import re
 import subprocess
 import sys
 
 import duckdb
 import pytest
-from conftest import SHARED
-from openpyxl import load_workbook
 
 from baocao import report
-from extract.text import fold
+from tests.personal_data import fragments, personal_values
 
 # reference-figures.md, one-stop table (town, area scope, 2022-9M)
 ONE_STOP = {
@@ -102,8 +98,8 @@ def test_figures_are_spread_over_units_and_months(demo_db):
     assert sum(months) == 20854 and len(set(months)) == 9
 
 
-def test_check_reference_tool_passes(demo_paths):
-    tool = SHARED / "tools" / "check_reference.py"
+def test_check_reference_tool_passes(demo_paths, shared_dir):
+    tool = shared_dir / "tools" / "check_reference.py"
     if not tool.exists():
         pytest.skip("../shared is not beside the checkout")
     done = subprocess.run([sys.executable, str(tool), str(demo_paths.warehouse)],
@@ -128,45 +124,18 @@ def test_printed_report_reads_like_the_article(demo_db):
 
 
 def test_no_personal_data_in_the_warehouse(demo_paths):
-    personal = _personal_values(demo_paths.inbox)
+    """Every text column of every schema: the contract, raw rows, staging, intermediate."""
+    personal = personal_values(demo_paths.inbox)
     assert len(personal) > 1000
     with duckdb.connect(str(demo_paths.warehouse), read_only=True) as con:
         columns = con.execute(
-            "select table_name, column_name from information_schema.columns"
-            " where table_schema = 'main' and data_type = 'VARCHAR'").fetchall()
+            "select table_schema, table_name, column_name from information_schema.columns"
+            " where data_type = 'VARCHAR'").fetchall()
+        assert {schema for schema, _, _ in columns} >= {"main", "raw", "staging",
+                                                          "intermediate"}
         found = []
-        for table, column in columns:
-            values = con.execute(f'select distinct "{column}" from "{table}"'
+        for schema, table, column in columns:
+            values = con.execute(f'select distinct "{column}" from "{schema}"."{table}"'
                                  f' where "{column}" is not null').fetchall()
-            found += [(table, column, v) for (v,) in values if _fragments(v) & personal]
+            found += [(table, column, v) for (v,) in values if fragments(v) & personal]
     assert found == []
-
-
-def _fragments(text: str) -> set[str]:
-    """Every digit run and every run of 2–5 words: a name, ID or phone inside any text."""
-    words = re.findall(r"\w+", text)
-    runs = {" ".join(words[i:j]) for i in range(len(words))
-            for j in range(i + 2, min(i + 6, len(words) + 1))}
-    return runs | set(re.findall(r"\d{6,}", text))
-
-
-def _personal_values(inbox) -> set[str]:
-    """Applicant names, ID numbers and phones from the demo exports' personal columns."""
-    wanted = {fold(h) for h in ("Người nộp", "Số CCCD", "Số điện thoại", "Họ tên chủ hồ sơ",
-                                "Tên công dân", "Chủ hồ sơ", "CMND", "Số giấy tờ",
-                                "Điện thoại liên lạc", "Người nộp hồ sơ")}
-    values: set[str] = set()
-    for path in inbox.iterdir():
-        if path.suffix == ".csv":
-            rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
-        elif path.suffix == ".xlsx":
-            rows = [list(r) for r in load_workbook(path, read_only=True).active.iter_rows(
-                values_only=True)]
-        else:
-            continue
-        for i, row in enumerate(rows[:20]):
-            cols = [j for j, c in enumerate(row) if fold(c) in wanted]
-            if cols:
-                values |= {str(r[j]) for r in rows[i + 1:] for j in cols if r[j]}
-                break
-    return {v for v in values if len(v) >= 6}

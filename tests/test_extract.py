@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from builders import ONE_STOP_HEADER, csv_bytes, dossier, workbook_rows, write_xlsx
 
 from extract.one_stop import read_one_stop
 from extract.problems import FileRejected
 from extract.workbook import read_workbook
+from tests.builders import ONE_STOP_HEADER, csv_bytes, dossier, workbook_rows, write_xlsx
 
 VAX = "Tiêm vắc xin phòng Covid-19 cho người từ 18 tuổi trở lên - mũi 1"
 

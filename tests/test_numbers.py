@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from baocao.numbers import vn_int, vn_pct
-from extract.numbers import NotADate, NotANumber, parse_vn_date, parse_vn_number
+from common.vn_format import vn_int, vn_pct
+from common.vn_parse import NotADate, NotANumber, parse_vn_date, parse_vn_number
 
 
 @pytest.mark.parametrize(("cell", "expected"), [

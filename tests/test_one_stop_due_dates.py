@@ -8,10 +8,10 @@ import io
 
 import numpy as np
 import pandas as pd
-from builders import csv_bytes
 
+from common.workdays import due_days, load_procedures
 from extract.one_stop import read_one_stop, read_one_stop_csv
-from transform.due_dates import due_days, load_procedures
+from tests.builders import csv_bytes
 
 D = dt.date
 

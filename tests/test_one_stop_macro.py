@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from load import warehouse
+from load.models import create_tables, model
+from load.seeds import load_seeds
 
 FIGURES = ["carried_over", "received_new", "received_online", "received_direct",
            "received_postal", "received_total", "resolved_total", "resolved_early",
@@ -146,14 +147,16 @@ def test_service_index_rates_and_points(demo_db):
 
 def test_online_share_earns_full_points_from_half():
     con = duckdb.connect()
-    warehouse.load_reference(con)  # the components' maxima from seeds/service_index.csv
+    create_tables(con)
+    load_seeds(con)  # the components' maxima from seeds/service_index.csv
+    con.execute(model("intermediate.int_service_index_component").sql)
     con.execute("""create table report_one_stop as
         select 1 as unit_key, '1' as unit_code, 'x' as unit_name, 'p' as period_code,
                'unit' as scope, 100 as received_total, n as received_new,
                online as received_online, 0 as resolved_early, 0 as resolved_on_time,
                0 as withdrawn, 0 as pending_within_due
         from (values (100, 25), (100, 50), (100, 80), (0, 0)) v(n, online)""")
-    con.execute(dict(warehouse.models())["24_report_service_index.sql"])
+    con.execute(model("main.report_service_index").sql)
     assert con.execute("select online_rate, online_points, online_max_points"
                        " from report_service_index order by received_new desc, online_rate"
                        ).fetchall() == [(0.25, 6.0, 12), (0.5, 12.0, 12), (0.8, 12.0, 12),

@@ -8,10 +8,10 @@ import os
 from zoneinfo import ZoneInfo
 
 import duckdb
-from builders import ONE_STOP_HEADER, dossier, write_one_stop_csv, write_xlsx
 
-from baocao.paths import DataPaths
+from common.datafolder import DataPaths
 from flows.nightly import run_nightly
+from tests.builders import ONE_STOP_HEADER, dossier, write_one_stop_csv, write_xlsx
 
 # The export of 5 July 2022 (its title block says so) and the one of 3 October 2022 (no
 # title block: its age is the file's modification time).
@@ -50,7 +50,7 @@ def test_newest_export_wins_and_each_dossier_counts_once(tmp_path):
                  for code, outcome, closed, source in con.execute(
                      "select dossier_code, outcome, closed_at, source_file from fact_dossier"
                  ).fetchall()}
-        staged = con.execute("select count(*) from stg_dossier").fetchone()[0]
+        staged = con.execute("select count(*) from raw.dossier_row").fetchone()[0]
         year = con.execute(
             "select received_total, resolved_total, pending_total, withdrawn, resolved_late"
             " from report_one_stop where period_code = '2022-Y' and unit_code = '688'"

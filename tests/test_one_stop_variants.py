@@ -18,12 +18,14 @@ import duckdb
 import pandas as pd
 import pytest
 import xlwt
-from builders import ONE_STOP_HEADER, csv_bytes, dossier, write_one_stop_csv, write_xlsx
 
+from expectations.staged import validate_batch
 from extract.inbox import InboxFile, extract_file
-from load import warehouse
+from load import sequence
 from load.archive import sha256_of
-from transform.staging import build_batch
+from load.models import create_tables
+from tests.builders import ONE_STOP_HEADER, csv_bytes, dossier, write_one_stop_csv, write_xlsx
+from transform.batch import build_batch
 
 D, T = dt.date, dt.datetime
 
@@ -191,14 +193,11 @@ def load(folder: Path, *files: Path) -> duckdb.DuckDBPyConnection:
     seen = T(2022, 10, 3, 8, 0)
     inbox = [InboxFile(path=str(f), sha256=sha256_of(f), archive_path=f.name,
                        file_mtime=seen, first_seen_at=seen) for f in files]
-    results = [extract_file(f, files[0].parent) for f in inbox]
-    batch = build_batch(results, pd.Timestamp(seen))
+    results = [extract_file(f, Path(f.path)) for f in inbox]
+    batch = validate_batch(build_batch(results), pd.Timestamp(seen))
     con = duckdb.connect(str(folder / f"{files[0].stem}.duckdb"))
-    con.execute(dict(warehouse.models())["00_schema.sql"])
-    warehouse.record_batch(con, "test", batch)
-    warehouse.load_reference(con)
-    warehouse.build_models(con, "test")
-    warehouse.check_invariants(con)
+    create_tables(con)
+    sequence.build(con, "test", batch)
     return con
 
 
@@ -396,7 +395,7 @@ def test_file_without_a_dossier_header_is_rejected_naming_found_and_missing(tmp_
                                  "Đang xử lý"]]))
     seen = T(2022, 10, 3, 8)
     result = extract_file(InboxFile(str(path), sha256_of(path), path.name, seen, seen),
-                          tmp_path)
+                          path)
     assert (result.kind, result.rejected) == ("one_stop", True)
     assert result.error == (
         "Không tìm thấy dòng tiêu đề của danh sách hồ sơ. Thiếu cột: Ngày tiếp nhận, Trạng"

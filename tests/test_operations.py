@@ -19,9 +19,9 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from baocao.paths import DataPaths
+from common.datafolder import DataPaths
 from flows.nightly import run_backfill, run_nightly
-from load import run_state
+from load import run_state, sequence
 from load.lock import WriterBusy, writer_lock
 
 PUBLIC = ["fact_dossier", "fact_indicator", "report_one_stop", "report_indicator",
@@ -104,10 +104,8 @@ def test_changed_file_supersedes_its_predecessor(demo_paths, yesterday):
 def test_backfill_from_archive_equals_fresh_build(demo_db, yesterday):
     fresh = snapshot(yesterday.warehouse)
     with duckdb.connect(str(yesterday.warehouse)) as con:  # an earlier, faulty load of M05
-        con.execute("delete from stg_indicator where period_code = '2022-M05'")
-        from load import warehouse
-        warehouse.load_reference(con)
-        warehouse.build_models(con)
+        con.execute("delete from raw.indicator_row where period_code = '2022-M05'")
+        sequence.rebuild_models(con)
     assert snapshot(yesterday.warehouse) != fresh
     summary = run_backfill(yesterday, "2022-M05", "2022-M05")
     assert summary["files_seen"] >= 10  # M05 workbooks and the exports covering May
@@ -128,11 +126,11 @@ def test_failed_run_publishes_only_the_failure(yesterday):
         status, error = con.execute("select status, error from etl_run order by started_at"
                                     " desc limit 1").fetchone()
     assert status == "failed" and "FileNotFoundError" in error
-    assert run_state.read(yesterday.data_dir)["stage"] == "failed"
+    assert run_state.read(yesterday)["stage"] == "failed"
 
 
 def test_writer_lock_keeps_a_second_writer_out(yesterday):
-    with writer_lock(yesterday.data_dir, "someone-else"), pytest.raises(WriterBusy) as caught:
+    with writer_lock(yesterday, "someone-else"), pytest.raises(WriterBusy) as caught:
         run_nightly(yesterday)
     assert "someone-else" in str(caught.value)
 
@@ -156,7 +154,7 @@ def _restamp_exports(demo_paths: DataPaths, inbox: Path) -> None:
 
 RUN_SCRIPT = textwrap.dedent("""
     import sys
-    from baocao.paths import DataPaths
+    from common.datafolder import DataPaths
     from flows.nightly import run_nightly
     run_nightly(DataPaths.of(sys.argv[1]))
 """)
@@ -166,13 +164,12 @@ def test_sigkill_at_any_stage_leaves_the_published_file_unchanged(demo_paths, ye
     _restamp_exports(demo_paths, yesterday.inbox)
     published = sha256(yesterday.warehouse)
     for stage in ("extract", "load", "publish"):
-        run_state.state_file(yesterday.data_dir).unlink(missing_ok=True)
+        yesterday.run_state.unlink(missing_ok=True)
         process = subprocess.Popen([sys.executable, "-c", RUN_SCRIPT, str(yesterday.data_dir)],
                                    env=_subprocess_env())
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
-            state = run_state.read(yesterday.data_dir) if run_state.state_file(
-                yesterday.data_dir).exists() else None
+            state = run_state.read(yesterday)
             if state and state["stage"] == stage:
                 process.send_signal(signal.SIGKILL)
                 break

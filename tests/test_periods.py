@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from transform.periods import calendar, month_of, parse_period
+from common.periods import calendar, month_of, parse_period
 
 
 @pytest.mark.parametrize(("code", "start", "end", "months"), [
@@ -52,7 +52,13 @@ def test_month_of(day, month):
     ("2024-M02", dt.date(2024, 2, 16)),  # 14/02/2024 is the last day of Tết 2024
 ])
 def test_monthly_report_deadline_is_two_working_days_after_the_cutoff(month, deadline):
-    from transform.dimensions import submission_deadlines
+    import duckdb
 
-    deadlines = submission_deadlines().set_index("month_code")["deadline"]
-    assert deadlines[month] == deadline
+    from load import sequence
+    from load.models import create_tables
+
+    con = duckdb.connect()
+    create_tables(con)
+    sequence.rebuild_models(con)
+    assert con.execute("select deadline from intermediate.int_submission_deadline"
+                       " where month_code = ?", [month]).fetchone() == (deadline,)

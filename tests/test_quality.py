@@ -11,7 +11,13 @@ import shutil
 import duckdb
 import pandas as pd
 import pytest
-from broken_demo import (
+
+from expectations.checks import warehouse_findings
+from expectations.cross_checks import rounding_tolerance
+from expectations.findings import findings_frame
+from expectations.outliers import robust_scores
+from load import sequence, warehouse
+from tests.broken_demo import (
     CUMULATIVE_GAP,
     DOSE,
     DOSE_EXCESS,
@@ -26,10 +32,6 @@ from broken_demo import (
     broken_run,
     demo_reports,
 )
-
-from load import quality, warehouse
-from load.quality import rounding_tolerance
-from transform.outliers import robust_scores
 
 MY_SUITES = ("validation_rules", "cross_checks", "outliers", "completeness")
 
@@ -248,13 +250,13 @@ def test_carried_over_mismatch_is_found(demo_paths, tmp_path):
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(demo_paths.warehouse, copy)
     with duckdb.connect(str(copy)) as con:
-        warehouse.build_models(con, "tampered")
+        sequence.rebuild_models(con)
         (before,) = con.execute(
             "select pending_total from report_one_stop where unit_code = '25217'"
             " and period_code = '2022-M04' and scope = 'unit'").fetchone()
         con.execute("update report_one_stop set carried_over = carried_over + 7"
                     " where unit_code = '25217' and period_code = '2022-M05' and scope = 'unit'")
-        quality.evaluate(con, "tampered")
+        warehouse.record_findings(con, findings_frame(warehouse_findings(con), "tampered"))
         rows = con.execute(
             "select severity, observed, message from dq_result where run_id = 'tampered'"
             " and expectation = 'one_stop_carried_over' and not success").fetchall()

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from broken_demo import (
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from baocao.cli import app
+from common.text import fold
+from tests.broken_demo import (
     DOSE,
     NOT_A_NUMBER,
     NOT_A_NUMBER_TEXT,
@@ -17,12 +22,7 @@ from broken_demo import (
     broken_run,
     demo_reports,
 )
-from openpyxl import load_workbook
-from test_demo_pipeline import _fragments, _personal_values
-from typer.testing import CliRunner
-
-from baocao.cli import app
-from extract.text import fold
+from tests.personal_data import fragments, personal_values
 
 
 @pytest.fixture(scope="module")
@@ -141,19 +141,19 @@ def test_data_docs_are_built_for_the_run(broken):
 
 
 def test_no_personal_data_in_page_data_docs_or_dq_result(broken, page):
-    personal = _personal_values(broken.inbox) | _signers(broken.inbox)
+    personal = personal_values(broken.inbox) | _signers(broken.inbox)
     assert len(personal) > 1000
     html, parsed = page
-    found = [("page", v) for v in (_fragments(" ".join(parsed.text)) | _fragments(html))
+    found = [("page", v) for v in (fragments(" ".join(parsed.text)) | fragments(html))
              & personal]
     for path in (broken.data_dir / "quality").rglob("*"):
         if path.suffix in (".html", ".json"):
             found += [(str(path), v) for v in
-                      _fragments(path.read_text(encoding="utf-8")) & personal]
+                      fragments(path.read_text(encoding="utf-8")) & personal]
     with duckdb.connect(str(broken.warehouse), read_only=True) as con:
         for row in con.execute("select expectation, observed, message from dq_result"
                                " where observed is not null or message is not null").fetchall():
-            found += [("dq_result", v) for v in _fragments(" ".join(filter(None, row)))
+            found += [("dq_result", v) for v in fragments(" ".join(filter(None, row)))
                       & personal]
     assert found == []
 

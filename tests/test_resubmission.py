@@ -5,9 +5,9 @@ Through the real nightly flow, run after run on one data folder."""
 from __future__ import annotations
 
 import duckdb
-from builders import workbook_rows, write_xlsx
 
-from baocao.paths import DataPaths
+from common.datafolder import DataPaths
+from tests.builders import workbook_rows, write_xlsx
 
 FOOD = "Số cơ sở được kiểm tra, giám sát vệ sinh an toàn thực phẩm"
 JOBS = "Số lao động được giải quyết việc làm"

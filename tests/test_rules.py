@@ -10,9 +10,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from load import quality, warehouse
-from transform.dimensions import dim_period
-from transform.rules import Level, RuleError, parse_rules, parse_side, rule_sql
+from common.catalog import load_catalog
+from expectations.checks import warehouse_findings
+from expectations.findings import findings_frame
+from expectations.rule_checks import default_rules_file
+from expectations.rules import Level, RuleError, parse_rules, parse_side, rule_sql
+from load import sequence, warehouse
+from transform.reference import periods
 
 CODES = {"vax_18_dose1", "vax_18_dose2", "jobs_created", "job_loans_workers", "households"}
 HEADER = "rule_id,left,operator,right,missing_value_strategy,severity,description_vi\n"
@@ -23,9 +27,7 @@ def rules(*lines: str) -> list:
 
 
 def test_shipped_rules_parse_against_the_catalog():
-    from extract.reference import load_catalog
-
-    shipped = parse_rules(quality.default_rules_file().read_text(encoding="utf-8"),
+    shipped = parse_rules(default_rules_file().read_text(encoding="utf-8"),
                           set(load_catalog().indicators))
     by_id = {r.rule_id: r for r in shipped}
     sides = {(r.left.text, r.operator, r.right.text, r.severity) for r in shipped}
@@ -83,7 +85,7 @@ LEVEL = Level(
 @pytest.fixture
 def con():
     db = duckdb.connect()
-    db.register("_periods", dim_period(2022, 2022))
+    db.register("_periods", periods(2022, 2022))
     db.execute("create table dim_period as select * from _periods")
     values = pd.DataFrame([
         # reporter, month, indicator, actual, plan
@@ -150,7 +152,7 @@ def test_a_rule_added_to_a_copy_of_the_rules_file_needs_no_code_change(demo_path
     """Two new rules in a copy of the shipped file, evaluated on a copy of the demo
     warehouse: their findings are exactly the cases an independent query finds."""
     rules_file = tmp_path / "rules.csv"
-    shutil.copyfile(quality.default_rules_file(), rules_file)
+    shutil.copyfile(default_rules_file(), rules_file)
     with rules_file.open("a", encoding="utf-8") as handle:
         handle.write("booster_le_half_dose2,vax_18_booster,<=,0.5 * vax_18_dose2,"
                      "SKIP_IF_ANY_VALUE_MISSING,warning,Mũi nhắc lại chưa quá nửa số mũi 2\n"
@@ -159,8 +161,9 @@ def test_a_rule_added_to_a_copy_of_the_rules_file_needs_no_code_change(demo_path
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(demo_paths.warehouse, copy)
     with duckdb.connect(str(copy)) as con:
-        warehouse.build_models(con, "rules-test")
-        quality.evaluate(con, "rules-test", rules_file=rules_file)
+        sequence.rebuild_models(con)
+        warehouse.record_findings(con, findings_frame(warehouse_findings(con, rules_file),
+                                                      "rules-test"))
         found = [json.loads(o) for (o,) in con.execute(
             "select observed from dq_result where run_id = 'rules-test' and not success"
             " and expectation = 'booster_le_half_dose2'").fetchall()]

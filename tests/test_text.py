@@ -2,7 +2,8 @@ import unicodedata
 
 import pytest
 
-from extract.text import cell_address, find_header_row, fold, synonym_index
+from common.text import fold
+from extract.headers import cell_address, find_header_row, synonym_index
 
 
 @pytest.mark.parametrize(("a", "b"), [

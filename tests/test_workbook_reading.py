@@ -7,8 +7,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from builders import workbook_rows, write_xlsx
-from workbook_variants import (
+
+from extract.problems import FileRejected
+from extract.workbook import read_workbook
+from tests.builders import workbook_rows, write_xlsx
+from tests.workbook_variants import (
     EXPECTED_ROWS,
     Grid,
     Layout,
@@ -17,10 +20,7 @@ from workbook_variants import (
     tcvn3,
     write_xls,
 )
-from workbook_variants import write_xlsx as write_grids
-
-from extract.problems import FileRejected
-from extract.workbook import read_workbook
+from tests.workbook_variants import write_xlsx as write_grids
 
 VAX = "Tiêm vắc xin phòng Covid-19 cho người từ 18 tuổi trở lên - mũi 1"
 HOUSEHOLDS = ["Tổng số hộ dân cư", "hộ", None, None, 2905, None]

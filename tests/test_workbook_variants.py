@@ -8,7 +8,10 @@ import io
 
 import duckdb
 import pytest
-from workbook_variants import (
+
+from common.datafolder import DataPaths
+from extract.workbook import read_workbook
+from tests.workbook_variants import (
     EXPECTED_PROBLEMS,
     EXPECTED_ROWS,
     LINES,
@@ -17,9 +20,6 @@ from workbook_variants import (
     VARIANTS,
     write_variant,
 )
-
-from baocao.paths import DataPaths
-from extract.workbook import read_workbook
 
 FIGURES = ["indicator_code", "actual_month", "cumulative", "plan_value", "printed_rate"]
 
@@ -93,7 +93,7 @@ def test_every_variant_gives_the_clean_templates_fact_rows(tmp_path):
 
 def stored_value(line) -> float | None:
     """The month's value (commune-workbook.md): lũy kế for `last`, the flow for `sum`."""
-    from extract.reference import load_catalog
+    from common.catalog import load_catalog
 
     last = load_catalog().indicators[line.code].aggregation == "last"
     value = line.cumulative if last else line.month

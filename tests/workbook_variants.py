@@ -19,7 +19,7 @@ from pathlib import Path
 from viparse.normalize.tcvn3 import TCVN3
 from viparse.normalize.vni import VNI
 
-from extract.text import cell_address as address
+from extract.headers import cell_address as address
 
 # ------------------------------------------------------------------------ the figures
 

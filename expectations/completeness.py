@@ -1,0 +1,54 @@
+"""Completeness and timeliness of the monthly reports: every expected report missing or
+rejected, and every report received after its deadline (`report_submission`)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from common.vn_format import vn_date, vn_datetime, vn_period
+from expectations.findings import Finding, outcome, records
+from expectations.places import Names
+
+COMPLETENESS_SUITE = "completeness"
+
+
+SUBMISSION_SQL = """
+select s.unit_key, s.unit_code, s.reporter, s.period_code, s.status, s.files,
+       s.first_received_at, s.deadline, s.on_time,
+       f1.file_id, regexp_extract(f1.path, '[^/\\\\]+$') as file_name, f1.error
+from report_submission s
+left join (
+    select reporter, period_code, arg_min(file_id, file_mtime) as file_id,
+           arg_min(path, file_mtime) as path,
+           arg_min(error, file_mtime) filter (where status = 'rejected') as error
+    from etl_file where kind = 'workbook' group by all
+) f1 using (reporter, period_code)
+order by s.period_code, s.reporter"""
+
+
+def completeness_findings(con: duckdb.DuckDBPyConnection, names: Names) -> list[Finding]:
+    rows = records(con, SUBMISSION_SQL)
+
+    def observed(r: dict) -> dict:
+        return {"unit": r["unit_code"], "reporter": r["reporter"], "period": r["period_code"],
+                "file": r["file_name"], "status": r["status"], "files": r["files"],
+                "first_received_at": r["first_received_at"], "deadline": r["deadline"],
+                "expected": {"status": "loaded", "received_by": r["deadline"]}}
+
+    received = [Finding(
+        COMPLETENESS_SUITE, "report_received", "warning", False, observed(r),
+        f"{names.reporters.get(r['reporter'], r['reporter'])} "
+        + (f"chưa gửi báo cáo {vn_period(r['period_code'])} (hạn "
+           f"{vn_date(r['deadline'])})." if r["status"] == "missing" else
+           f"đã gửi báo cáo {vn_period(r['period_code'])} nhưng tệp '{r['file_name']}' bị "
+           f"từ chối: {r['error']}"),
+        r["file_id"], unexpected_count=1) for r in rows if r["status"] != "loaded"]
+    late = [Finding(
+        COMPLETENESS_SUITE, "report_on_time", "warning", False, observed(r),
+        f"{names.reporters.get(r['reporter'], r['reporter'])} gửi báo cáo "
+        f"{vn_period(r['period_code'])} muộn: nhận lúc {vn_datetime(r['first_received_at'])}"
+        f", hạn {vn_date(r['deadline'])} (tệp '{r['file_name']}').",
+        r["file_id"], unexpected_count=1) for r in rows if r["on_time"] is False]
+    return [*outcome(COMPLETENESS_SUITE, "report_received", "warning", received, len(rows)),
+            *outcome(COMPLETENESS_SUITE, "report_on_time", "warning", late,
+                      sum(r["on_time"] is not None for r in rows))]

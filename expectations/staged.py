@@ -1,0 +1,82 @@
+"""The GX suites of the sources on a batch's staged rows: rows failing an error-severity
+expectation are moved to the rejected rows with the expectation's name; every expectation
+gives one finding per file (`dq_result`), counting that file's unexpected rows.
+
+One GX run validates the rows of all files of a kind together; its findings are split back
+to files by their sha256.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from expectations.findings import FINDING_COLUMNS, Finding, as_json
+from expectations.gx_suites import for_gx, suite_columns, suite_params, validate
+from transform.batch import REJECTED_COLUMNS, Batch, empty_frame, staged_dossiers
+
+STAGED_DQ_COLUMNS = ["sha256", *FINDING_COLUMNS]
+
+
+def validate_batch(batch: Batch, now: pd.Timestamp) -> Batch:
+    """The batch with its rows validated: failing rows rejected, findings recorded."""
+    params = suite_params(now + pd.Timedelta(days=1))
+    dossiers, bad_d, dq_d = _validated(batch.dossiers, "one_stop_export", params)
+    indicators, bad_i, dq_i = _validated(batch.indicators, "commune_workbook", params)
+    rejected = [r for r in (batch.rejected_rows, bad_d, bad_i) if len(r)]
+    dq = [d for d in (dq_d, dq_i) if len(d)]
+    return batch.with_rows(
+        dossiers=staged_dossiers(dossiers), indicators=indicators,
+        rejected_rows=pd.concat(rejected, ignore_index=True) if rejected
+        else empty_frame(REJECTED_COLUMNS),
+        dq_results=pd.concat(dq, ignore_index=True) if dq else empty_frame(STAGED_DQ_COLUMNS))
+
+
+def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Validate all files' rows at once; drop rows failing error expectations."""
+    if frame.empty:
+        return frame, empty_frame(REJECTED_COLUMNS), empty_frame(STAGED_DQ_COLUMNS)
+    frame = frame.reset_index(drop=True)
+    checked = frame[[c for c in frame.columns if c in suite_columns(suite)]]
+    findings = validate(for_gx(checked, suite), suite, params)
+    bad_rows: dict[int, str] = {}
+    for finding in findings:
+        if finding.severity == "error" and not finding.success:
+            for row in finding.rows:
+                bad_rows.setdefault(row, finding.expectation)
+    rejected = frame.loc[sorted(bad_rows)]
+    rejected_rows = pd.DataFrame({
+        "sha256": rejected["sha256"], "sheet": rejected["sheet"],
+        "row_number": rejected["row_number"], "cell": rejected["cell"],
+        "rule": [f"gx:{bad_rows[i]}" for i in rejected.index],
+        "reason": [f"Không đạt kiểm tra dữ liệu {bad_rows[i]}" for i in rejected.index],
+        "raw_row": [json.dumps({k: str(v) for k, v in row.items() if pd.notna(v) and k not in
+                                ("sha256", "sheet", "cell")}, ensure_ascii=False)
+                    for _, row in rejected.iterrows()],
+    }, columns=REJECTED_COLUMNS)
+    return (frame.drop(index=list(bad_rows)).reset_index(drop=True), rejected_rows,
+            _per_file(frame, findings))
+
+
+def _per_file(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
+    """One finding per file and expectation, counting that file's unexpected rows."""
+    files = frame["sha256"]
+    every_file = files.unique()
+    rows = []
+    for finding in findings:
+        unexpected = files.loc[finding.rows].value_counts() if finding.rows else pd.Series()
+        observed = as_json(finding.observed)
+        for sha256 in every_file:
+            count = int(unexpected.get(sha256, 0))
+            table_level = not finding.rows and not finding.success
+            rows.append({
+                "sha256": sha256, "suite": finding.suite, "expectation": finding.expectation,
+                # A `mostly` expectation can pass with some unexpected rows.
+                "severity": finding.severity,
+                "success": finding.success or (count == 0 and not table_level),
+                "observed": observed if (count or table_level) else None,
+                "unexpected_count": count, "message": finding.message or None,
+            })
+    return pd.DataFrame(rows, columns=STAGED_DQ_COLUMNS)
