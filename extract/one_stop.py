@@ -1,9 +1,7 @@
 """The one-stop system's dossier export (`.xlsx`, `.xls`, HTML saved as `.xls`, `.csv`) →
-one row per dossier.
-
-Only whitelisted columns are ever kept: personal data (applicant, ID number, phone,
-address, e-mail) and the free-text description are dropped as the header is matched,
-before any value is parsed, stored or logged.
+one row per dossier. Only the columns of `extract.one_stop_vocabulary` are ever kept:
+personal data and free text are dropped as the header is matched, before any value is
+parsed, stored or logged.
 
 Every rule runs as SQL in an in-memory DuckDB, over a table `parsed` of the matched
 columns as text, in file order. A CSV export is read into it by DuckDB itself (a
@@ -22,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import BinaryIO
@@ -35,8 +32,21 @@ from common.text import fold
 from common.units import REORGANISATION_DATE, home_units, resolve_unit
 from common.vn_parse import parse_vn_date
 from common.workdays import fill_missing_due_dates
-from extract.headers import best_header_guess, cell_address, find_header_row, synonym_index
-from extract.problems import FileRejected, Problem
+from extract.headers import best_header_guess, cell_address, find_header_row
+from extract.one_stop_vocabulary import (
+    CHANNELS,
+    CONTENT_COLUMNS,
+    DATE_FIELDS,
+    DOSSIER_COLUMNS,
+    HEADER_INDEX,
+    HEADERS,
+    ONLINE_FLAG_TRUE,
+    OUTCOMES,
+    REQUIRED,
+    SERVICE_LEVELS,
+    STATUS_OUTCOME,
+)
+from extract.problems import FileRejected, Problem, ProblemList
 from extract.tabular import (
     CSV_SUFFIXES,
     CsvHead,
@@ -47,55 +57,6 @@ from extract.tabular import (
     read_sheets,
 )
 
-# Canonical field → header texts seen in exports. Columns not listed (personal data, free
-# text, STT, unknown extras) are never read.
-HEADERS: dict[str, list[str]] = {
-    "dossier_code": ["Mã hồ sơ", "Số hồ sơ"],
-    "procedure_code": ["Mã thủ tục", "Mã TTHC"],
-    "procedure_name": ["Tên thủ tục", "Thủ tục hành chính", "Tên thủ tục hành chính",
-                       "Tên TTHC"],
-    "field": ["Lĩnh vực"],
-    "receiving_unit": ["Đơn vị tiếp nhận", "Cơ quan tiếp nhận", "Nơi tiếp nhận"],
-    "processing_unit": ["Cơ quan thụ lý", "Đơn vị xử lý", "Đơn vị/cá nhân giải quyết"],
-    "channel": ["Hình thức nộp", "Kênh nộp", "Kênh thực hiện", "Hình thức tiếp nhận"],
-    "online_flag": ["Trực tuyến"],
-    "service_level": ["Mức độ", "Mức độ DVC"],
-    "received_at": ["Ngày tiếp nhận", "Ngày nhận"],
-    "due_date": ["Ngày hẹn trả", "Hạn xử lý", "Hạn trả kết quả"],
-    "extended_due_date": ["Ngày gia hạn"],
-    "finished_at": ["Ngày có kết quả", "Ngày hoàn thành", "Ngày kết thúc xử lý",
-                    "Ngày kết thúc"],
-    "handed_over_at": ["Ngày trả", "Ngày trả kết quả"],
-    "status": ["Trạng thái", "Tình trạng"],
-}
-HEADER_INDEX = synonym_index(HEADERS)
-REQUIRED = {"dossier_code", "received_at", "status"}
-
-# Status text → outcome. None is an open dossier.
-STATUS_OUTCOME: dict[str, str | None] = {
-    **{fold(s): "not_received" for s in ["Mới đăng ký", "Không được tiếp nhận"]},
-    **{fold(s): None for s in ["Được tiếp nhận", "Đang xử lý", "Chờ bổ sung",
-                                "Yêu cầu bổ sung giấy tờ",
-                                "Yêu cầu thực hiện nghĩa vụ tài chính"]},
-    **{fold(s): "resolved" for s in ["Đã có kết quả", "Đã xử lý xong", "Đã trả kết quả"]},
-    **{fold(s): "withdrawn" for s in ["Rút hồ sơ", "Công dân yêu cầu rút hồ sơ",
-                                       "Trả lại hồ sơ", "Từ chối", "Dừng xử lý"]},
-}
-OUTCOMES = ["resolved", "withdrawn", "not_received"]
-CHANNELS = {
-    **{fold(s): "online" for s in ["Trực tuyến", "2"]},
-    **{fold(s): "direct" for s in ["Trực tiếp", "1"]},
-    **{fold(s): "postal" for s in ["Dịch vụ bưu chính công ích", "Bưu chính", "BCCI", "3"]},
-}
-ONLINE_FLAG_TRUE = {fold(s) for s in ["Có", "x", "1", "True", "Yes"]}
-SERVICE_LEVELS = {"": "2", "2": "2", "3": "3", "4": "4", "mot phan": "3", "toan trinh": "4",
-                  "muc 2": "2", "muc 3": "3", "muc 4": "4"}
-DATE_FIELDS = ["received_at", "due_date", "extended_due_date", "finished_at", "handed_over_at"]
-
-DOSSIER_COLUMNS = ["dossier_code", "unit_code", "procedure_code", "procedure_name", "field",
-                   "channel", "service_level", "online_eligible", "received_at", "due_date",
-                   "closed_at", "outcome", "row_number"]
-CONTENT_COLUMNS = [c for c in DOSSIER_COLUMNS if c != "row_number"]
 _EXPORTED = re.compile(r"ngay xuat|thoi diem xuat|ngay trich xuat")
 _DATE_TEXT = re.compile(r"\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 # The one date pattern (extract.numbers), applied to a value's shape: digits as '0'.
@@ -105,24 +66,6 @@ _WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 _DIGITS = "0123456789"
 # Unit names resolve to the units of the day of receipt: before or after the 2025 reform.
 _AFTER = f"coalesce(cast(received_at__at as date) >= date '{REORGANISATION_DATE}', false)"
-
-
-class ProblemList(Sequence[Problem]):
-    """The problems of one export: a read-only sequence, not a list. Prefect walks every
-    list, dict and dataclass passed between tasks, and the 50,000 rejected rows of a
-    million-row export cost it seconds; an object of its own it passes as it is."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self._problems = list(problems)
-
-    def __getitem__(self, index):
-        return self._problems[index]
-
-    def __len__(self) -> int:
-        return len(self._problems)
-
-    def __repr__(self) -> str:
-        return f"ProblemList({self._problems!r})"
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -22,3 +23,21 @@ class FileRejected(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+
+
+class ProblemList(Sequence[Problem]):
+    """The problems of one export: a read-only sequence, not a list. Prefect walks every
+    list, dict and dataclass passed between tasks, and the 50,000 rejected rows of a
+    million-row export cost it seconds; an object of its own it passes as it is."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self._problems = list(problems)
+
+    def __getitem__(self, index):
+        return self._problems[index]
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    def __repr__(self) -> str:
+        return f"ProblemList({self._problems!r})"

@@ -28,15 +28,22 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
-from common.catalog import Catalog, Reporter, load_catalog, load_reporters
-from common.periods import month_code
+from common.catalog import Catalog, load_catalog
 from common.text import fold
-from common.units import home_units, resolve_unit
 from common.vn_parse import NotANumber, parse_vn_number
 from extract import legacy_text
 from extract.headers import cell_address
 from extract.problems import FileRejected, Problem
 from extract.tabular import Sheet, read_sheets
+from extract.title_block import (
+    FILENAME_PERIOD,
+    date_line,
+    fold_cell,
+    period_in_content,
+    report_period,
+    reporter_of,
+    title_lines,
+)
 
 HEADERS: dict[str, list[str]] = {
     "stt": ["STT", "TT", "Số TT"],
@@ -64,17 +71,6 @@ _TOTAL = re.compile(r"^(tong cong|cong|tong so|tong)( |$)")
 _COLUMN_NUMBER = re.compile(r"^([a-z]?\d{1,3}|[a-z])( ([a-z]?\d{1,3}|[a-z]))*$")
 _ENUMERATOR = re.compile(r"^((\d{1,2} )+|[a-h] )")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
-_DATE_LINE = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})")
-# The first month named, with the first year after it: 'tháng 9 và phương hướng tháng 10
-# năm 2022' reports September. Then 'T9/2022'.
-_PERIOD_PATTERNS = [re.compile(r"\bthang (\d{1,2})\b.*?\b(\d{4})\b"),
-                    re.compile(r"\bt ?(\d{1,2}) (\d{4})\b")]
-_FILENAME_PERIOD = re.compile(r"(?:thang|\bt)\s*(\d{1,2})(?:\s+(\d{4}))?\b")
-_NOT_THE_REPORTER = ("kinh gui", "don vi nhan", "noi nhan", "can cu")
-_REPORTER_LABEL = re.compile(r"^don vi bao cao ")
-_UNIT_ABBREVIATIONS = [(re.compile(r"^p "), "phuong "), (re.compile(r"^x "), "xa "),
-                       (re.compile(r"^tt "), "thi tran ")]
-_COUNCIL_PREFIXES = ("ubnd ", "uy ban nhan dan ")
 
 Source = bytes | Path | None
 
@@ -138,15 +134,11 @@ def read_workbook(fileobj: BinaryIO, filename: str, catalog: Catalog | None = No
 # --------------------------------------------------------------------------- text keys
 # Workbooks repeat the same few hundred texts: their keys are cached across files.
 
-@lru_cache(maxsize=65536, typed=True)
-def _fold(value: object) -> str:
-    # 'Ð' (U+00D0, Icelandic eth) stands in for 'Đ' in text from old converters.
-    return fold(value.replace("Ð", "Đ").replace("ð", "đ") if isinstance(value, str) else value)
 
 
 @lru_cache(maxsize=8192)
 def _header_field(value: object) -> str | None:
-    words = _fold(value).split(" ")
+    words = fold_cell(value).split(" ")
     for end in range(len(words), 0, -1):
         field = _HEADER_KEYS.get(" ".join(words[:end]))
         if field:
@@ -158,10 +150,10 @@ def _header_field(value: object) -> str | None:
 def _indicator_keys(text: object) -> tuple[str, ...]:
     """The folded text, then without a leading enumerator ('1.', 'a)') and without a
     trailing note in brackets ('(người)'), in the order they are tried."""
-    key = _fold(text)
+    key = fold_cell(text)
     keys = [key, _ENUMERATOR.sub("", key)]
     if isinstance(text, str) and _TRAILING_NOTE.search(text):
-        bare = _fold(_TRAILING_NOTE.sub("", text))
+        bare = fold_cell(_TRAILING_NOTE.sub("", text))
         keys += [bare, _ENUMERATOR.sub("", bare)]
     return tuple(dict.fromkeys(k for k in keys if k))
 
@@ -234,7 +226,7 @@ def _matched_rows(rows: list[list[object]], header: _Header, index: dict[str, st
 
 def _is_column_numbers(row: list[object]) -> bool:
     """The `1 2 3 …` / `(1) (2)` / `A B C 1 2` / `(4)=(3)/(2)` row under a header."""
-    cells = [_fold(c) for c in row if c not in (None, "")]
+    cells = [fold_cell(c) for c in row if c not in (None, "")]
     return len(cells) >= 3 and all(_COLUMN_NUMBER.match(c) for c in cells)
 
 
@@ -271,12 +263,12 @@ def _report_sheet(candidates: list[tuple[Sheet, _Header, list[Problem]]],
     """Of several sheets with a table (a list of indicators, last months' copies), the
     report: one with catalog indicators, of the month the file name gives, else the latest
     month, else the one with the most indicators."""
-    named = _FILENAME_PERIOD.search(_fold(PurePath(filename).stem))
+    named = FILENAME_PERIOD.search(fold_cell(PurePath(filename).stem))
 
     def rank(candidate: tuple[Sheet, _Header, list[Problem]]) -> tuple:
         sheet, header, _ = candidate
         matched = _matched_rows(sheet.rows, header, index)
-        period = _period_in_content(_title_lines(sheet.rows[:header.top])) or (0, 0)
+        period = period_in_content(title_lines(sheet.rows[:header.top])) or (0, 0)
         return (matched > 0, bool(named) and period[1] == int(named.group(1)), period, matched)
 
     return max(candidates, key=rank)
@@ -292,10 +284,10 @@ def _extract(sheet: Sheet, header: _Header, filename: str, catalog: Catalog,
              index: dict[str, str], source: Source, problems: list[Problem]
              ) -> WorkbookExtract:
     rows, name, columns = sheet.rows, sheet.name, header.columns
-    title = _title_lines(rows[:header.top])
-    report_date = _report_date(title)
-    period_code = _period(title, filename, name)
-    reporter = _reporter(title, filename, name, period_code)
+    title = title_lines(rows[:header.top])
+    report_date = date_line(title)
+    period_code = report_period(title, filename, name)
+    reporter = reporter_of(title, filename, name, period_code)
     blank = _UnreadCells(source, name)
     records: dict[str, tuple] = {}  # indicator code → the rest of ROW_COLUMNS
     col_of = columns.get
@@ -307,7 +299,7 @@ def _extract(sheet: Sheet, header: _Header, filename: str, catalog: Catalog,
         text = row[text_col] if text_col < width else None
         code = _catalog_code(index, text) if text not in (None, "") else None
         if code is None:
-            if any(isinstance(c, str) and _SIGNATURE.match(_fold(c)) for c in row):
+            if any(isinstance(c, str) and _SIGNATURE.match(fold_cell(c)) for c in row):
                 break  # the signature block ends the table
             stt = row[stt_col] if stt_col is not None and stt_col < width else None
             if _reportable(row, columns, text, stt):
@@ -380,7 +372,7 @@ def _reportable(row: list[object], columns: dict[str, int], text: object, stt: o
     has_values = any(
         columns.get(f) is not None and columns[f] < len(row) and row[columns[f]] not in (None, "")
         for f in ("actual_month", "cumulative", "plan"))
-    if not has_values or text in (None, "") or _TOTAL.match(_fold(text)):
+    if not has_values or text in (None, "") or _TOTAL.match(fold_cell(text)):
         return False
     section = isinstance(stt, str) and (_ROMAN.match(stt.strip()) or
                                         _SECTION_LETTER.match(stt.strip()))
@@ -501,126 +493,3 @@ def _xlsx_sheet_part(book: zipfile.ZipFile, sheet: str) -> str:
     if target is None:
         raise KeyError(sheet)
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-
-
-# --------------------------------------------------------------------------- title block
-
-def _title_lines(rows: list[list[object]]) -> list[str]:
-    """Folded lines of the title block; a cell may hold several lines."""
-    return [key for row in rows for c in row if isinstance(c, str) and c
-            for line in c.splitlines() if (key := _fold(line))]
-
-
-def _report_date(title: list[str]) -> dt.date | None:
-    for text in title:
-        match = _DATE_LINE.search(text)
-        if match and not text.startswith(_NOT_THE_REPORTER):
-            day, month, year = map(int, match.groups())
-            try:
-                return dt.date(year, month, day)
-            except ValueError:
-                return None
-    return None
-
-
-def _period_in_content(title: list[str]) -> tuple[int, int] | None:
-    for text in title:
-        if _DATE_LINE.search(text) or text.startswith(_NOT_THE_REPORTER):
-            continue
-        for pattern in _PERIOD_PATTERNS:
-            match = pattern.search(text)
-            if match and 1 <= int(match.group(1)) <= 12:
-                return int(match.group(2)), int(match.group(1))
-    return None
-
-
-def _period(title: list[str], filename: str, sheet: str) -> str:
-    content = _period_in_content(title)
-    from_name = _FILENAME_PERIOD.search(_fold(PurePath(filename).stem))
-    name_month = int(from_name.group(1)) if from_name and 1 <= int(from_name.group(1)) <= 12 \
-        else None
-    name_year = int(from_name.group(2)) if from_name and from_name.group(2) else None
-    if content and name_month and (content[1] != name_month or
-                                   (name_year and content[0] != name_year)):
-        raise FileRejected([Problem(
-            "period_mismatch", "error",
-            f"Kỳ báo cáo trong tệp là tháng {content[1]}/{content[0]} nhưng tên tệp ghi "
-            f"tháng {name_month}{'/' + str(name_year) if name_year else ''}.", sheet=sheet)])
-    if content:
-        return month_code(*content)
-    if name_month and name_year:
-        return month_code(name_year, name_month)
-    raise FileRejected([Problem(
-        "period_not_found", "error",
-        "Không đọc được kỳ báo cáo (ví dụ 'Tháng 9 năm 2022') ở phần đầu báo cáo hoặc tên tệp.",
-        sheet=sheet)])
-
-
-# The same few unit names on the same few dates, in every file.
-_resolve = lru_cache(maxsize=4096)(resolve_unit)
-
-
-@lru_cache(maxsize=1)
-def _department_names() -> tuple[tuple[str, Reporter], ...]:
-    """Folded names and title synonyms of the town's departments, longest first."""
-    names = [(fold(n), r) for r in load_reporters().values() if r.scope == "town"
-             for n in (r.name_vi, *r.title_synonyms)]
-    return tuple(sorted(names, key=lambda item: len(item[0]), reverse=True))
-
-
-def _reporter_in_content(title: list[str], on: dt.date) -> Reporter | None:
-    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
-    for line in title:
-        if line.startswith(_NOT_THE_REPORTER):
-            continue
-        text = _REPORTER_LABEL.sub("", line)
-        for name, reporter in _department_names():
-            if text == name or text.startswith(name + " "):
-                return reporter
-        prefix = next((p for p in _COUNCIL_PREFIXES if text.startswith(p)), None)
-        if prefix:
-            rest = text[len(prefix):]
-            for pattern, full in _UNIT_ABBREVIATIONS:
-                rest = pattern.sub(full, rest)
-            code = _resolve(rest, on)
-            if code in communes:
-                return communes[code]
-    return None
-
-
-@lru_cache(maxsize=256)
-def _names_in_file_names(on: dt.date) -> tuple[tuple[str, Reporter], ...]:
-    """Every reporter's names as a file name may carry them (folded, without spaces): the
-    departments' titles and the communes' names as of `on`."""
-    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
-    names = [(name.replace(" ", ""), r) for name, r in _department_names()]
-    for unit in home_units():
-        valid = (unit.valid_from or dt.date.min) <= on <= (unit.valid_to or dt.date.max)
-        if unit.level == "commune" and valid and unit.unit_code in communes:
-            short = fold(unit.unit_name.split(" ", 1)[1]).replace(" ", "")
-            names.append((short, communes[unit.unit_code]))
-    return tuple(names)
-
-
-def _reporter_in_name(filename: str, on: dt.date) -> Reporter | None:
-    """The reporter a file name points to ('BC thang 9 - Long Thuy.xlsx'), only when it
-    points to exactly one."""
-    squeezed = _fold(PurePath(filename).stem).replace(" ", "")
-    found = {r for name, r in _names_in_file_names(on) if name in squeezed}
-    return found.pop() if len(found) == 1 else None
-
-
-def _reporter(title: list[str], filename: str, sheet: str, period_code: str) -> Reporter:
-    on = dt.date(int(period_code[:4]), int(period_code[-2:]), 14)
-    content, by_name = _reporter_in_content(title, on), _reporter_in_name(filename, on)
-    if content and by_name and content != by_name:
-        raise FileRejected([Problem(
-            "reporter_mismatch", "error",
-            f"Đơn vị báo cáo trong tệp là '{content.name_vi}' nhưng tên tệp chỉ "
-            f"'{by_name.name_vi}'.", sheet=sheet)])
-    if content or by_name:
-        return content or by_name
-    raise FileRejected([Problem(
-        "reporter_not_found", "error",
-        "Không xác định được đơn vị báo cáo (ví dụ 'UBND phường Long Thủy') ở phần đầu báo cáo "
-        "hoặc tên tệp.", sheet=sheet)])

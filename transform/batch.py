@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from extract.inbox import FileResult
-from extract.one_stop import DOSSIER_COLUMNS
+from extract.one_stop_vocabulary import DOSSIER_COLUMNS
 from extract.workbook import staged_rows
 
 REJECTED_COLUMNS = ["sha256", "sheet", "row_number", "cell", "rule", "reason", "raw_row"]

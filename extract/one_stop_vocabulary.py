@@ -1,0 +1,59 @@
+"""What one-stop exports write, mapped to what the warehouse stores: header synonyms (only
+these columns are ever read; personal data and free text are not among them), statuses,
+channels, online flags and service levels. Data to extend when a new system's export
+arrives."""
+
+from __future__ import annotations
+
+from common.text import fold
+from extract.headers import synonym_index
+
+# Canonical field → header texts seen in exports. Columns not listed (personal data, free
+# text, STT, unknown extras) are never read.
+HEADERS: dict[str, list[str]] = {
+    "dossier_code": ["Mã hồ sơ", "Số hồ sơ"],
+    "procedure_code": ["Mã thủ tục", "Mã TTHC"],
+    "procedure_name": ["Tên thủ tục", "Thủ tục hành chính", "Tên thủ tục hành chính",
+                       "Tên TTHC"],
+    "field": ["Lĩnh vực"],
+    "receiving_unit": ["Đơn vị tiếp nhận", "Cơ quan tiếp nhận", "Nơi tiếp nhận"],
+    "processing_unit": ["Cơ quan thụ lý", "Đơn vị xử lý", "Đơn vị/cá nhân giải quyết"],
+    "channel": ["Hình thức nộp", "Kênh nộp", "Kênh thực hiện", "Hình thức tiếp nhận"],
+    "online_flag": ["Trực tuyến"],
+    "service_level": ["Mức độ", "Mức độ DVC"],
+    "received_at": ["Ngày tiếp nhận", "Ngày nhận"],
+    "due_date": ["Ngày hẹn trả", "Hạn xử lý", "Hạn trả kết quả"],
+    "extended_due_date": ["Ngày gia hạn"],
+    "finished_at": ["Ngày có kết quả", "Ngày hoàn thành", "Ngày kết thúc xử lý",
+                    "Ngày kết thúc"],
+    "handed_over_at": ["Ngày trả", "Ngày trả kết quả"],
+    "status": ["Trạng thái", "Tình trạng"],
+}
+HEADER_INDEX = synonym_index(HEADERS)
+REQUIRED = {"dossier_code", "received_at", "status"}
+
+# Status text → outcome. None is an open dossier.
+STATUS_OUTCOME: dict[str, str | None] = {
+    **{fold(s): "not_received" for s in ["Mới đăng ký", "Không được tiếp nhận"]},
+    **{fold(s): None for s in ["Được tiếp nhận", "Đang xử lý", "Chờ bổ sung",
+                                "Yêu cầu bổ sung giấy tờ",
+                                "Yêu cầu thực hiện nghĩa vụ tài chính"]},
+    **{fold(s): "resolved" for s in ["Đã có kết quả", "Đã xử lý xong", "Đã trả kết quả"]},
+    **{fold(s): "withdrawn" for s in ["Rút hồ sơ", "Công dân yêu cầu rút hồ sơ",
+                                       "Trả lại hồ sơ", "Từ chối", "Dừng xử lý"]},
+}
+OUTCOMES = ["resolved", "withdrawn", "not_received"]
+CHANNELS = {
+    **{fold(s): "online" for s in ["Trực tuyến", "2"]},
+    **{fold(s): "direct" for s in ["Trực tiếp", "1"]},
+    **{fold(s): "postal" for s in ["Dịch vụ bưu chính công ích", "Bưu chính", "BCCI", "3"]},
+}
+ONLINE_FLAG_TRUE = {fold(s) for s in ["Có", "x", "1", "True", "Yes"]}
+SERVICE_LEVELS = {"": "2", "2": "2", "3": "3", "4": "4", "mot phan": "3", "toan trinh": "4",
+                  "muc 2": "2", "muc 3": "3", "muc 4": "4"}
+DATE_FIELDS = ["received_at", "due_date", "extended_due_date", "finished_at", "handed_over_at"]
+
+DOSSIER_COLUMNS = ["dossier_code", "unit_code", "procedure_code", "procedure_name", "field",
+                   "channel", "service_level", "online_eligible", "received_at", "due_date",
+                   "closed_at", "outcome", "row_number"]
+CONTENT_COLUMNS = [c for c in DOSSIER_COLUMNS if c != "row_number"]
