@@ -167,10 +167,14 @@ def _start(flow_name: str, trigger: str, parameters: dict) -> dict[str, object]:
 
 @flow(name="nightly", log_prints=False)
 def nightly(data_dir: str = "data", warehouse_path: str | None = None,
-            inbox: str | None = None, trigger: str = "manual") -> dict:
+            inbox: str | None = None, trigger: str = "manual",
+            import_history: bool = False) -> dict:
+    """Load what is new in the inbox. `import_history`: the files are a bulk import of past
+    reports, whose timeliness is judged by their own date lines, not by when they arrive."""
     paths = DataPaths.of(data_dir, warehouse_path, inbox)
     run = _start("nightly", trigger, {"data_dir": data_dir, "inbox": str(paths.inbox),
-                                      "warehouse": str(paths.warehouse)})
+                                      "warehouse": str(paths.warehouse),
+                                      "import_history": import_history})
     return run_under_lock(paths, run, lambda: archive_new_files(paths))
 
 
@@ -186,9 +190,10 @@ def backfill(period_from: str, period_to: str, unit: str | None = None,
     return run_under_lock(paths, run, lambda: archived_files(paths, months, unit))
 
 
-def run_nightly(paths: DataPaths, trigger: str = "manual") -> dict:
+def run_nightly(paths: DataPaths, trigger: str = "manual", import_history: bool = False
+                ) -> dict:
     return nightly(data_dir=str(paths.data_dir), warehouse_path=str(paths.warehouse),
-                   inbox=str(paths.inbox), trigger=trigger)
+                   inbox=str(paths.inbox), trigger=trigger, import_history=import_history)
 
 
 def run_backfill(paths: DataPaths, period_from: str, period_to: str,
