@@ -1,7 +1,8 @@
 """`baocao check FILE`: what the nightly run would read from one file, and every problem
 with its cell, for data staff before they drop the file into the inbox. No warehouse: the
 file is read and validated exactly as the pipeline does (the same reader, the same GX
-suite), and nothing is written.
+suite), and nothing is written. A problem repeated on many rows (a renamed column makes
+every row fail alike) is one line with its count and its first cells.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from baocao.quality_page import SEVERITY_LABELS
+from baocao.quality_page import KIND_LABELS, SEVERITY_LABELS, places, times
 from common.catalog import load_catalog, load_reporters
 from common.clock import local_from_timestamp, local_now
-from common.vn_format import vn_date, vn_number, vn_period
+from common.vn_format import vn_date, vn_int, vn_number, vn_period
 from expectations.staged import validate_batch
 from extract.inbox import FileResult, InboxFile, extract_file
 from extract.problems import Problem
 from load.archive import sha256_of
 from transform.batch import Batch, build_batch
 
-KIND_LABELS = {"workbook": "báo cáo tháng", "one_stop": "danh sách hồ sơ một cửa",
-               "unknown": "không nhận ra"}
+PLACES_SHOWN = 5  # cells listed for a repeated problem; the rest are counted
 
 
 @dataclass
@@ -93,7 +93,7 @@ def render(checked: Checked) -> Group:
 
 def _indicator_table(rows: pd.DataFrame) -> Table:
     catalog = load_catalog().indicators
-    table = Table(title=f"Các chỉ tiêu đọc được ({len(rows)})", title_justify="left")
+    table = Table(title=f"Các chỉ tiêu đọc được ({vn_int(len(rows))})", title_justify="left")
     for column, justify in (("Dòng", "right"), ("Chỉ tiêu", "left"), ("ĐVT", "left"),
                             ("Kế hoạch", "right"), ("Trong tháng", "right"),
                             ("Lũy kế", "right"), ("Ô lấy số", "left")):
@@ -106,24 +106,41 @@ def _indicator_table(rows: pd.DataFrame) -> Table:
     return table
 
 
+def _repeated(problems: list[Problem]) -> list[list[Problem]]:
+    """The problems (in file order) with those of the same rule, sheet and wording together,
+    in the order each first occurs. The wording is part of it: a reader's message names
+    its column or indicator, and those are different things to fix."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.severity, p.rule, p.sheet, p.message), []).append(p)
+    return list(groups.values())
+
+
 def _problem_table(problems: list[Problem]) -> Table:
-    table = Table(title=f"Các vấn đề ({len(problems)})", title_justify="left")
+    table = Table(title=f"Các vấn đề ({vn_int(len(problems))})", title_justify="left")
     for column in ("Mức", "Trang tính", "Ô", "Nội dung"):
         table.add_column(column)
-    for p in problems:
+    for group in _repeated(problems):
+        p, rows = group[0], [g.row_number for g in group]
+        cell = p.cell or (f"dòng {p.row_number}" if p.row_number else "—")
+        message = p.message
+        if len(group) > 1:
+            cell = places([g.cell for g in group], rows, PLACES_SHOWN)
+            message += f" ({times(len(group), rows)})"
         style = "red" if p.severity == "error" else "yellow"
-        table.add_row(Text(SEVERITY_LABELS[p.severity], style=style), p.sheet or "—",
-                      p.cell or "—", p.message)
+        table.add_row(Text(SEVERITY_LABELS[p.severity], style=style), p.sheet or "—", cell,
+                      message)
     return table
 
 
 def _verdict(checked: Checked) -> Text:
-    warnings = len(checked.problems) - checked.errors
+    errors, warnings = checked.errors, len(checked.problems) - checked.errors
     if checked.result.rejected:
         return Text("Kết quả: tệp bị từ chối, không có số liệu nào được nạp. Hãy sửa rồi kiểm "
                     "tra lại.", style="bold red")
-    if checked.errors:
-        return Text(f"Kết quả: {checked.errors} lỗi, {warnings} cảnh báo. Các dòng có lỗi sẽ "
-                    "không được nạp; hãy sửa các ô trên rồi kiểm tra lại.", style="bold red")
-    return Text(f"Kết quả: tệp đọc được, không có lỗi ({warnings} cảnh báo).",
+    if errors:
+        return Text(f"Kết quả: {vn_int(errors)} lỗi, {vn_int(warnings)} cảnh báo. Các dòng có "
+                    "lỗi sẽ không được nạp; hãy sửa các ô trên rồi kiểm tra lại.",
+                    style="bold red")
+    return Text(f"Kết quả: tệp đọc được, không có lỗi ({vn_int(warnings)} cảnh báo).",
                 style="bold green")

@@ -12,10 +12,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
+
+from baocao import arguments
 
 app = typer.Typer(help="baocao — kho số liệu báo cáo của thị xã Phước Long.",
                   no_args_is_help=True, add_completion=False)
 console = Console(soft_wrap=True)  # long Vietnamese lines: let the terminal wrap them
+errors = Console(soft_wrap=True, stderr=True)
 
 DataDir = Annotated[Path, typer.Option("--data-dir", help="Thư mục dữ liệu (inbox, archive, "
                                        "warehouse, logs).")]
@@ -25,16 +29,38 @@ Verbose = Annotated[bool, typer.Option("--verbose", help="Show Prefect's enginee
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    # Must happen before prefect is imported: its settings are read at import time.
+    # Must happen before prefect is imported: its settings are read at import time. Every
+    # Prefect process baocao starts (API server, flow-run process) inherits this environment.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_ROOT_LEVEL", "INFO" if verbose else "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # No telemetry, whatever a profile says: office machines often have no Internet (each
+    # attempt logs an error) and nothing about them is to be sent out. The first is the
+    # server's heartbeat and the UI's analytics, the second the client's usage events.
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    os.environ["DO_NOT_TRACK"] = "1"
     # The temporary API server migrates its database on first start: give it time.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
+def _refuse_bad(args: arguments.Arguments) -> None:
+    """A usage error: every problem told, nothing run or written, exit code 2 (click's)."""
+    if not args.problems:
+        return
+    for problem in args.problems:
+        errors.print(Text(problem, style="red"))
+    errors.print("Chưa làm gì. Xem cách dùng: thêm --help vào lệnh.")
+    raise typer.Exit(2)
+
+
+def _unit_checked(args: arguments.Arguments, unit: str, warehouse: Path) -> str | None:
+    """The unit code, checked against the warehouse's units when there is one to ask."""
+    units = arguments.warehouse_units(warehouse) if warehouse.exists() else []
+    return args.check(arguments.unit, unit, units) if units else unit
+
+
 def _run_and_report(paths, trigger: str, start=None) -> dict:
+    from common.vn_format import vn_int
     from flows.nightly import run_nightly
     from load.lock import WriterBusy
 
@@ -46,9 +72,10 @@ def _run_and_report(paths, trigger: str, start=None) -> dict:
                       f"hãy chạy lại sau.[/red] ({exc})")
         raise typer.Exit(2) from exc
     console.print(
-        f"[green]Xong.[/green] Tệp mới: {summary['files_seen']}, nạp: {summary['files_loaded']}"
-        f", từ chối: {summary['files_rejected']}; dòng nạp: {summary['rows_loaded']}, dòng "
-        f"bị loại: {summary['rows_rejected']}. Kho số liệu: {paths.warehouse}")
+        f"[green]Xong.[/green] Tệp mới: {vn_int(summary['files_seen'])}, nạp: "
+        f"{vn_int(summary['files_loaded'])}, từ chối: {vn_int(summary['files_rejected'])}; "
+        f"dòng nạp: {vn_int(summary['rows_loaded'])}, dòng bị loại: "
+        f"{vn_int(summary['rows_rejected'])}. Kho số liệu: {paths.warehouse}", highlight=False)
     from baocao.quality_page import run_summary
 
     console.print(run_summary(paths.warehouse, str(summary["run_id"])), highlight=False)
@@ -105,31 +132,36 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
 
 
 @app.command()
-def backfill(period_from: Annotated[str, typer.Option("--from", help="Tháng đầu, ví dụ 2022-M01.")],
-             period_to: Annotated[str, typer.Option("--to", help="Tháng cuối, ví dụ 2022-M09.")],
+def backfill(period_from: Annotated[str | None, typer.Option(
+                 "--from", help="Tháng đầu (bắt buộc), ví dụ 2022-M01.")] = None,
+             period_to: Annotated[str | None, typer.Option(
+                 "--to", help="Tháng cuối (bắt buộc), ví dụ 2022-M09.")] = None,
              unit: Annotated[str | None, typer.Option(help="Chỉ một đơn vị, ví dụ 25217.")] = None,
              data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
              verbose: Verbose = False) -> None:
     """Đọc lại từ kho lưu trữ các tệp của những tháng này và dựng lại báo cáo."""
     _quiet_prefect(verbose)
     from common.datafolder import DataPaths
-    from common.periods import month_range
-    from flows.nightly import run_backfill
 
     paths = DataPaths.of(data_dir, warehouse)
-    try:
-        month_range(period_from, period_to)
-    except ValueError as exc:
-        console.print(f"[red]Khoảng tháng không hợp lệ: {period_from} … {period_to} (cần dạng "
-                      "2022-M01).[/red]")
-        raise typer.Exit(1) from exc
+    args = arguments.Arguments()
+    args.check(arguments.month_range, period_from, period_to)
+    if unit is not None:  # checked against the published warehouse: backfill reads its files
+        unit = _unit_checked(args, unit, paths.warehouse)
+    _refuse_bad(args)
+    from flows.nightly import run_backfill
+
     _run_and_report(paths, "backfill", lambda: run_backfill(paths, period_from, period_to, unit))
 
 
 @app.command()
 def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
            runs: Annotated[int, typer.Option(help="Số lần chạy gần nhất.")] = 5) -> None:
-    """Các lần chạy gần nhất, tệp bị từ chối và báo cáo còn thiếu."""
+    """Các lần chạy gần nhất và số phận từng tệp của chúng, tệp bị từ chối, báo cáo còn
+    thiếu."""
+    args = arguments.Arguments()
+    args.check(arguments.at_least_one, runs, "--runs")
+    _refuse_bad(args)
     from baocao.status import print_status
     from common.datafolder import DataPaths
 
@@ -138,22 +170,56 @@ def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
 
 @app.command()
 def serve(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
-          inbox: Annotated[Path | None, typer.Option("--inbox")] = None) -> None:
+          inbox: Annotated[Path | None, typer.Option("--inbox", help="Thư mục tệp đến (mặc định "
+                                                     "DATA_DIR/inbox).")] = None,
+          verbose: Verbose = False) -> None:
     """Phục vụ lịch chạy: nightly lúc 01:30 (giờ Việt Nam) và backfill theo yêu cầu."""
+    _quiet_prefect(verbose)
     from common.datafolder import DataPaths
-    from flows.deployments import serve_deployments
+    from common.vn_format import vn_datetime
+    from flows.deployments import Served, ServerUnavailable, serve_deployments
 
-    serve_deployments(DataPaths.of(data_dir, warehouse, inbox))
+    def announce(s: Served) -> None:
+        server = (f"do lệnh này khởi động và dừng cùng lệnh; nhật ký: {s.server_log}"
+                  if s.server_log else "đã chạy sẵn")
+        console.print(
+            "baocao serve đang chạy (dừng: Ctrl+C).\n"
+            f"  Thư mục dữ liệu: {s.data_dir}\n"
+            f"  Thư mục tệp đến: {s.inbox}\n"
+            f"  Kho số liệu: {s.warehouse}\n"
+            f"  Máy chủ Prefect: {s.api_url} ({server}); giao diện: {s.ui_url}\n"
+            "Lịch chạy:\n"
+            f"  {s.nightly}: hằng ngày lúc {s.next_nightly:%H:%M} (cron {s.nightly_cron}, "
+            f"{s.timezone}); lần tới: {vn_datetime(s.next_nightly)} giờ Việt Nam.\n"
+            f"  {s.backfill}: khi có yêu cầu.\n"
+            "Yêu cầu backfill (đọc lại các tháng từ kho lưu trữ) từ một cửa sổ lệnh khác:\n"
+            f"  {s.backfill_command}\n"
+            "Mỗi lúc chỉ một lần chạy: yêu cầu đến khi nightly đang chạy sẽ chờ nightly xong.",
+            highlight=False, markup=False)
+
+    try:
+        serve_deployments(DataPaths.of(data_dir, warehouse, inbox), announce)
+    except ServerUnavailable as exc:
+        console.print(f"[red]Không khởi động được máy chủ Prefect tại {exc.url}.[/red] Xem "
+                      f"{exc.log}; nếu cổng đang bận, đặt PREFECT_SERVER_API_PORT sang cổng "
+                      "khác.", highlight=False)
+        raise typer.Exit(1) from exc
 
 
 @app.command()
-def report(period: Annotated[str, typer.Option(help="Kỳ báo cáo, ví dụ 2022-9M, 2022-M09.")],
+def report(period: Annotated[str | None, typer.Option(help="Kỳ báo cáo (bắt buộc), ví dụ "
+                                                    "2022-9M, 2022-M09.")] = None,
            unit: Annotated[str, typer.Option(help="Mã đơn vị, ví dụ 688.")] = "688",
            data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
     """In báo cáo của một đơn vị và một kỳ từ kho số liệu."""
     from common.datafolder import DataPaths
 
-    _print_report(DataPaths.of(data_dir, warehouse).warehouse, period, unit)
+    paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    period = args.check(arguments.period, period)
+    unit = _unit_checked(args, unit, paths.warehouse)
+    _refuse_bad(args)
+    _print_report(paths.warehouse, period, unit)
 
 
 @app.command()
@@ -173,30 +239,43 @@ def check(file: Annotated[Path, typer.Argument(help="Tệp cần kiểm tra (.xl
 
 
 @app.command()
-def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy, hoặc 'last' (lần chạy "
-                                             "mới nhất có kiểm tra số liệu).")] = "last",
+def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy (hoặc 8 ký tự đầu như "
+                                             "'baocao status' in), hoặc 'last' (lần chạy mới "
+                                             "nhất có kiểm tra số liệu).")] = "last",
+            runs: Annotated[int, typer.Option("--runs", help="Gồm cả tệp và dòng bị loại của "
+                                              "N lần chạy có kiểm tra số liệu, đến lần chạy "
+                                              "--run.")] = 1,
             out: Annotated[Path | None, typer.Option("--out", help="Tệp HTML cần ghi (mặc định "
                                                      "DATA_DIR/quality/run-<mã>.html).")] = None,
             data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
-    """Ghi trang HTML chất lượng số liệu của một lần chạy: theo từng đơn vị, tệp và dòng bị
-    từ chối, vi phạm quy tắc, giá trị bất thường, báo cáo thiếu hoặc muộn (kèm tệp, trang, ô)."""
+    """Ghi trang HTML chất lượng số liệu: theo từng đơn vị, tệp và dòng bị từ chối, vi phạm
+    quy tắc, giá trị bất thường, báo cáo thiếu hoặc muộn (kèm tệp, trang, ô). Tệp còn bị từ
+    chối luôn có mặt, dù lần chạy nào nhận nó."""
     import duckdb
 
     from baocao import quality_page as page
     from common.datafolder import DataPaths
 
     paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    args.check(arguments.at_least_one, runs, "--runs")
+    if out is not None:
+        args.check(arguments.output_file, out, (".html", ".htm"), "trang HTML")
+    if paths.warehouse.exists():
+        run = args.check(arguments.run, run, arguments.warehouse_runs(paths.warehouse))
+    _refuse_bad(args)
     if not paths.warehouse.exists():
         console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
                       "[/red]")
         raise typer.Exit(1)
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         try:
-            data = page.fetch(con, run)
+            data = page.fetch(con, run, runs)
         except LookupError as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-    target = out or paths.quality_page(str(data.run["run_id"]))
+    run_id = str(data.run["run_id"])
+    target = out or paths.quality_page(run_id if runs == 1 else f"{run_id}-last{runs}")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page.render(data), encoding="utf-8")
     console.print(page.summary(data), highlight=False)
@@ -205,7 +284,8 @@ def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy, ho
 
 @app.command("form-06a")
 def form_06a(
-    out: Annotated[Path, typer.Option("--out", help="Tệp Excel (.xlsx) cần ghi.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Tệp Excel (.xlsx) cần ghi (bắt "
+                                             "buộc).")] = None,
     period: Annotated[str | None, typer.Option(help="Kỳ báo cáo, ví dụ 2022-9M, 2022-Q3.")]
     = None,
     unit: Annotated[str, typer.Option(help="Mã đơn vị, ví dụ 688.")] = "688",
@@ -226,21 +306,20 @@ def form_06a(
     from baocao import form06a
     from common.datafolder import DataPaths
     from common.vn_format import vn_int
-    from common.vn_parse import NotADate, parse_vn_date
 
     paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    days = args.check(arguments.day_range, period, from_day, to_day) or (None, None)
+    if period is not None:
+        period = args.check(arguments.period, period)
+    scope = args.check(arguments.scope, scope)
+    out = args.check(arguments.output_file, out, (".xlsx",), "bảng Excel")
+    unit = _unit_checked(args, unit, paths.warehouse)
+    _refuse_bad(args)
     if not paths.warehouse.exists():
         console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
                       "[/red]")
         raise typer.Exit(1)
-    if (period is None) == (from_day is None and to_day is None):
-        console.print("[red]Cần --period, hoặc --tu-ngay và --den-ngay.[/red]")
-        raise typer.Exit(1)
-    try:
-        days = [parse_vn_date(d).date() if d else None for d in (from_day, to_day)]
-    except NotADate as exc:
-        console.print(f"[red]Ngày không đọc được: {exc} (cần dạng 15/12/2021).[/red]")
-        raise typer.Exit(1) from exc
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         try:
             form = form06a.fetch(con, unit, period, *days, scope=scope,

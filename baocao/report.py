@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from common.vn_format import vn_date, vn_int, vn_pct
+from common.vn_format import vn_date, vn_int, vn_pct, vn_period
 
 
 @dataclass
@@ -23,19 +23,27 @@ class ReportData:
     ratios: dict[str, float | None]
     communes: int
     communes_without_new_poor: int
+    complete: bool  # the data reach the period's end
+    data_as_of: object  # the newest input's time (meta_publish)
 
 
 def fetch(con: duckdb.DuckDBPyConnection, period_code: str, unit_code: str) -> ReportData:
+    """The report's figures; LookupError (in Vietnamese) for a period or unit the
+    warehouse cannot report on, rather than a report of blanks."""
     period = con.execute("select start_date, end_date from dim_period where period_code = ?",
                          [period_code]).fetchone()
     if period is None:
         raise LookupError(f"Không có kỳ báo cáo '{period_code}'.")
+    _check_in_area(con, unit_code, period[1])
+    (data_as_of,) = con.execute("select data_as_of from meta_publish").fetchone() or (None,)
     cursor = con.execute(
         "select * from report_one_stop where unit_code = ? and period_code = ? and scope = 'area'",
         [unit_code, period_code])
     row = cursor.fetchone()
     if row is None:
-        raise LookupError(f"Không có số liệu của đơn vị '{unit_code}' kỳ '{period_code}'.")
+        raise LookupError(
+            f"Chưa có số liệu của đơn vị '{unit_code}' cho {vn_period(period_code)}: số liệu "
+            f"trong kho mới đến ngày {vn_date(data_as_of)}.")
     one_stop = dict(zip([d[0] for d in cursor.description], row, strict=True))
     indicators = {code: {"actual": a, "plan": p, "rate": r} for code, a, p, r in con.execute(
         "select indicator_code, actual_value, plan_value, achievement_rate from report_indicator"
@@ -61,8 +69,28 @@ def fetch(con: duckdb.DuckDBPyConnection, period_code: str, unit_code: str) -> R
              and p.end_date between coalesce(u.valid_from, date '1900-01-01')
                                 and coalesce(u.valid_to, date '9999-12-31')""",
         [period_code, unit_code]).fetchone()
+    indicators_complete = con.execute(
+        "select bool_and(complete) from report_indicator where unit_code = ?"
+        " and period_code = ? and scope = 'area'", [unit_code, period_code]).fetchone()[0]
     return ReportData(one_stop["unit_name"], period_code, period[0], period[1], one_stop,
-                      indicators, ratios, communes, clean)
+                      indicators, ratios, communes, clean,
+                      bool(one_stop["complete"]) and indicators_complete is not False,
+                      data_as_of)
+
+
+def _check_in_area(con: duckdb.DuckDBPyConnection, unit_code: str, day) -> None:
+    """Only units whose figures are all in this data folder: a unit the area covers in part
+    (the province above a town) would show the area's figures under its own name."""
+    found = con.execute(
+        "select in_area from dim_admin_unit where unit_code = ?"
+        " and intermediate.is_valid_on(valid_from, valid_to, ?)", [unit_code, day]).fetchone()
+    if found is None:
+        raise LookupError(f"Không có đơn vị mã '{unit_code}' vào ngày {vn_date(day)} trong "
+                          "kho số liệu.")
+    if not found[0]:
+        raise LookupError(
+            f"Đơn vị '{unit_code}' không thuộc địa bàn của kho số liệu vào ngày "
+            f"{vn_date(day)}: kho chỉ có một phần số liệu của đơn vị này.")
 
 
 def render(data: ReportData) -> str:
@@ -85,10 +113,12 @@ def render(data: ReportData) -> str:
         ind.get("poor_households", {}).get("actual") or 0)
     near_drop = (ind.get("near_poor_households_start", {}).get("actual") or 0) - (
         ind.get("near_poor_households", {}).get("actual") or 0)
+    as_of = "" if data.complete else (
+        f"\nSố liệu đến ngày {vn_date(data.data_as_of)}: kỳ báo cáo chưa có đủ số liệu.")
     return "\n\n".join([
         f"BÁO CÁO KẾT QUẢ THỰC HIỆN — {data.unit_name.upper()}\n"
         f"Kỳ báo cáo {data.period_code}: từ ngày {vn_date(data.start_date)} đến ngày "
-        f"{vn_date(data.end_date)}",
+        f"{vn_date(data.end_date)}{as_of}",
         "1. Giải quyết thủ tục hành chính (bộ phận một cửa thị xã và các xã, phường): "
         f"tổng số hồ sơ tiếp nhận {vn_int(o['received_total'])} hồ sơ (kỳ trước chuyển sang "
         f"{vn_int(o['carried_over'])}; tiếp nhận mới {vn_int(o['received_new'])}, trong đó "

@@ -30,13 +30,6 @@ from pathlib import Path
 
 import duckdb
 
-HEADER = ["STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Đơn vị tiếp nhận",
-          "Người nộp hồ sơ", "Số CCCD", "Số điện thoại", "Email", "Địa chỉ", "Nội dung",
-          "Hình thức nộp", "Mức độ", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả",
-          "Ngày trả", "Trạng thái"]
-DESKS = ["Bộ phận một cửa thị xã Phước Long", "UBND phường Thác Mơ", "UBND phường Long Thủy",
-         "UBND phường Phước Bình", "UBND phường Long Phước", "UBND phường Sơn Giang",
-         "UBND xã Long Giang", "UBND xã Phước Tín"]
 FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Phan", "Võ", "Đặng", "Điểu"]
 MIDDLES = ["Văn", "Thị", "Hữu", "Ngọc", "Minh", "Thanh", "Đức", "Thu"]
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hương", "Lan", "Long", "Minh", "Nam",
@@ -53,13 +46,19 @@ def _sql_list(values: list[str]) -> str:
 
 def generate(path: Path, rows: int) -> Path:
     """Write the export with DuckDB (a few seconds for a million rows): header first, UTF-8
-    with BOM, comma-separated, as the province's system writes its CSV exports."""
+    with BOM, comma-separated, as the province's system writes its CSV exports; its columns,
+    desks and statuses are those of the demo's newest export."""
+    from baocao.demo.dossiers import HANDED, JUST_RECEIVED, OPEN_STATUSES, REFUSED
+    from baocao.demo.exports import EXPORTS
+    from baocao.demo.units import TOWN_DESK, commune_names
     from common.workdays import load_procedures
 
     procedures = load_procedures()
     codes, names, fields, days = (list(procedures[c]) for c in (
         "procedure_code", "procedure_name", "field", "working_days"))
-    statuses_open = ["Đang xử lý", "Chờ bổ sung", "Yêu cầu bổ sung giấy tờ", "Được tiếp nhận"]
+    desks = [TOWN_DESK, *commune_names()]
+    statuses_open = [*dict.fromkeys(OPEN_STATUSES), JUST_RECEIVED]
+    columns = ", ".join(f'{field} as "{text}"' for text, field in EXPORTS[-1].columns)
     con = duckdb.connect()
     # A deterministic pseudo-random integer per dossier and purpose.
     con.execute("create macro h(i, k) as cast(hash(i, k) % 1000000007 as bigint)")
@@ -69,11 +68,11 @@ def generate(path: Path, rows: int) -> Path:
     with base as (
         select i,
                h(i, 1) % {len(codes)} as p,
-               h(i, 2) % {len(DESKS)} as desk,
+               h(i, 2) % {len(desks)} as desk,
                h(i, 3) % 100 as fate,
                h(i, 4) % 3 as chan,
                timestamp '2021-09-01 07:00:00' + to_days(cast(h(i, 5) % 400 as integer))
-                   + to_minutes(h(i, 18) % 600) as received,
+                   + to_minutes(h(i, 18) % 600) as received_at,
                to_minutes(cast(h(i, 6) % (20 * 24 * 60) as bigint)) as took,
                case when i % 20 = 13 then (i // 20) % 7 else -1 end as bad
         from range({rows}) t(i)
@@ -86,41 +85,41 @@ def generate(path: Path, rows: int) -> Path:
                || {_sql_list(MIDDLES)}[h(i, 8) % {len(MIDDLES)} + 1] || ' '
                || {_sql_list(GIVEN)}[h(i, 9) % {len(GIVEN)} + 1] as applicant
         from base
+    ), export as (  -- one column per field of the demo's exports
+        select i + 1 as stt,
+               case when bad = 4 then ''
+                    else '000.00.' || (15 + desk) || '.H10-' || strftime(received_at, '%y%m%d')
+                         || '-' || lpad(cast(case when bad = 6 then i - 1 else i end as varchar),
+                                        7, '0')
+               end as code,
+               proc_code, proc_name, field, {_sql_list(desks)}[desk + 1] as desk, applicant,
+               '070' || lpad(cast(h(i, 10) % 1000000000 as varchar), 9, '0') as id_number,
+               '09' || lpad(cast(h(i, 11) % 100000000 as varchar), 8, '0') as phone,
+               lower(strip_accents(replace(applicant, ' ', ''))) || (h(i, 12) % 100)
+                   || '@gmail.com' as email,
+               'Tổ ' || (h(i, 13) % 12 + 1) || ', KP ' || (h(i, 14) % 6 + 1) as address,
+               'Hồ sơ của ' || applicant as content,
+               case when bad = 5 then 'Fax'
+                    when chan = 0 then 'Trực tuyến' else 'Trực tiếp' end as channel,
+               cast(2 + h(i, 15) % 3 as varchar) as level,
+               case when bad = 0 then '31/02/2022 08:00'
+                    else strftime(received_at, '%d/%m/%Y %H:%M:%S') end as received,
+               strftime(received_at + to_days(cast(days * 7 // 5 as integer)), '%d/%m/%Y') as due,
+               case when bad = 3 then null
+                    when bad = 2 then strftime(received_at - interval 3 day, '%d/%m/%Y %H:%M')
+                    when outcome in ('resolved', 'withdrawn')
+                        then strftime(received_at + took, '%d/%m/%Y %H:%M') end as finished,
+               case when outcome = 'resolved' and bad <> 3 and h(i, 16) % 2 = 0
+                    then strftime(received_at + took + interval 1 day, '%d/%m/%Y %H:%M')
+               end as handed,
+               case when bad = 1 then 'Chờ phê duyệt'
+                    when bad in (2, 3) or outcome = 'resolved' then '{HANDED}'
+                    when outcome = 'withdrawn' then 'Công dân yêu cầu rút hồ sơ'
+                    when outcome = 'not_received' then '{REFUSED}'
+                    else {_sql_list(statuses_open)}[h(i, 17) % 4 + 1] end as status
+        from dossier
     )
-    select i + 1 as "STT",
-           case when bad = 4 then ''
-                else '000.00.' || (15 + desk) || '.H10-' || strftime(received, '%y%m%d') || '-'
-                     || lpad(cast(case when bad = 6 then i - 1 else i end as varchar), 7, '0')
-           end as "Mã hồ sơ",
-           proc_code as "Mã thủ tục", proc_name as "Tên thủ tục", field as "Lĩnh vực",
-           {_sql_list(DESKS)}[desk + 1] as "Đơn vị tiếp nhận",
-           applicant as "Người nộp hồ sơ",
-           '070' || lpad(cast(h(i, 10) % 1000000000 as varchar), 9, '0') as "Số CCCD",
-           '09' || lpad(cast(h(i, 11) % 100000000 as varchar), 8, '0') as "Số điện thoại",
-           lower(strip_accents(replace(applicant, ' ', ''))) || (h(i, 12) % 100)
-               || '@gmail.com' as "Email",
-           'Tổ ' || (h(i, 13) % 12 + 1) || ', KP ' || (h(i, 14) % 6 + 1) as "Địa chỉ",
-           'Hồ sơ của ' || applicant as "Nội dung",
-           case when bad = 5 then 'Fax'
-                when chan = 0 then 'Trực tuyến' else 'Trực tiếp' end as "Hình thức nộp",
-           cast(2 + h(i, 15) % 3 as varchar) as "Mức độ",
-           case when bad = 0 then '31/02/2022 08:00'
-                else strftime(received, '%d/%m/%Y %H:%M:%S') end as "Ngày tiếp nhận",
-           strftime(received + to_days(cast(days * 7 // 5 as integer)), '%d/%m/%Y')
-               as "Ngày hẹn trả",
-           case when bad = 3 then null
-                when bad = 2 then strftime(received - interval 3 day, '%d/%m/%Y %H:%M')
-                when outcome in ('resolved', 'withdrawn')
-                    then strftime(received + took, '%d/%m/%Y %H:%M') end as "Ngày có kết quả",
-           case when outcome = 'resolved' and bad <> 3 and h(i, 16) % 2 = 0
-                then strftime(received + took + interval 1 day, '%d/%m/%Y %H:%M')
-           end as "Ngày trả",
-           case when bad = 1 then 'Chờ phê duyệt'
-                when bad in (2, 3) or outcome = 'resolved' then 'Đã trả kết quả'
-                when outcome = 'withdrawn' then 'Công dân yêu cầu rút hồ sơ'
-                when outcome = 'not_received' then 'Không được tiếp nhận'
-                else {_sql_list(statuses_open)}[h(i, 17) % 4 + 1] end as "Trạng thái"
-    from dossier order by i
+    select {columns} from export order by stt
     ) to '{body}' (header true, delimiter ',')""")
     with path.open("wb") as out, body.open("rb") as src:
         out.write("\ufeff".encode())

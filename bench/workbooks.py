@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import tempfile
 import time
 import warnings
@@ -31,20 +30,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from baocao.demo.grid import WRITERS
+from baocao.demo.layouts import STANDARD_HEADER, Layout, Line, report_grid, tcvn3
+from baocao.demo.template import SECTIONS
+from common.catalog import load_catalog
 
-from workbook_variants import WRITERS, Layout, Line, report_grid, tcvn3  # noqa: E402
-
-from common.catalog import load_catalog  # noqa: E402
-
-SECTIONS = {"health": "Y TẾ", "welfare": "AN SINH XÃ HỘI", "labour": "LAO ĐỘNG - VIỆC LÀM",
-            "poverty": "GIẢM NGHÈO"}
 YEARS = (2021, 2022, 2023, 2024)
 TWO_ROWS = {"two_row_header": "Kết quả thực hiện",
-            "header": {"stt": "STT", "indicator": "Chỉ tiêu", "unit": "ĐVT", "plan": "Kế hoạch",
-                       "month": "Trong tháng", "cumulative": "Lũy kế", "rate": "Tỷ lệ (%)",
-                       "note": "Ghi chú"}}
+            "header": {**STANDARD_HEADER, "unit": "ĐVT", "month": "Trong tháng"}}
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,16 @@ used instead when `BAOCAO_CATALOG=/path/to/indicators.csv` is set."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
+from common.area import Area, current_area
 from common.seeds import seed_rows
 from common.text import fold
+from common.units import area_units
 
 # An indicator catalog kept outside the package (staff's copy of indicators.csv), if set.
 CATALOG_ENV = "BAOCAO_CATALOG"
@@ -51,7 +54,7 @@ class Catalog:
 
 
 def _catalog_rows() -> list[dict[str, str]]:
-    override = os.environ.get(CATALOG_ENV)
+    override = os.environ.get(CATALOG_ENV) or current_area().catalog
     if override:
         return list(csv.DictReader(Path(override).read_text(encoding="utf-8").splitlines()))
     return seed_rows("indicators.csv")
@@ -78,24 +81,36 @@ def load_catalog() -> Catalog:
 
 @dataclass(frozen=True)
 class Reporter:
-    reporter: str
+    """Who sends monthly reports: each commune of the area (from the unit tree, for the
+    months it exists) and the area's departments (from its configuration)."""
+
+    reporter: str  # 'ubnd_25216'; a 2025 unit whose code an older one had: 'ubnd_25217_2025'
     unit_code: str
     name_vi: str
-    scope: str  # 'commune' or 'town'
-    expected_from: str  # first month it is expected to report, e.g. '2022-M01'
-    title_synonyms: tuple[str, ...]
+    scope: str  # 'commune' or 'town' (a department of the area itself)
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    title_synonyms: tuple[str, ...] = ()
+
+
+def load_reporters() -> dict[str, Reporter]:
+    return reporters_of(current_area())
 
 
 @cache
-def load_reporters() -> dict[str, Reporter]:
-    return {
-        row["reporter"]: Reporter(
-            reporter=row["reporter"],
-            unit_code=row["unit_code"],
-            name_vi=row["name_vi"],
-            scope=row["scope"],
-            expected_from=row["expected_from"],
-            title_synonyms=tuple(_synonyms(row["title_synonyms"])),
-        )
-        for row in seed_rows("reporters.csv")
-    }
+def reporters_of(area: Area) -> dict[str, Reporter]:
+    units = area_units(area.code)
+    me = next(u for u in units if u.unit_code == area.code and u.in_area)
+    reporters = {}
+    for u in units:
+        if u.level == "commune" and u.in_area:
+            kind, rest = u.unit_name.split(" ", 1) if " " in u.unit_name else ("", u.unit_name)
+            if u.unit_type == "Thị trấn":
+                kind, rest = "thị trấn", u.unit_name.split(" ", 2)[2]
+            reporter = f"ubnd_{u.unit_code}" + (f"_{u.valid_from.year}" if u.valid_from else "")
+            reporters[reporter] = Reporter(reporter, u.unit_code, f"UBND {kind.lower()} {rest}",
+                                           "commune", u.valid_from, u.valid_to)
+    for d in area.departments:
+        reporters[d.reporter] = Reporter(d.reporter, area.code, d.name_vi, "town",
+                                         me.valid_from, me.valid_to, d.title_synonyms)
+    return reporters

@@ -7,16 +7,17 @@ Limited to the home area because unit names repeat across the country (there are
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 
-from vietnamadminunits import convert_address
+import vietnamadminunits
 from vietnamadminunits.database.main import query
 
+from common.area import UnknownArea, current_area
 from common.text import fold
 
-HOME_PROVINCE = "70"
-HOME_DISTRICT = "688"
 # Resolution 1662/NQ-UBTVQH15 and its peers: the 2025 units took effect on 1 July 2025.
 REORGANISATION_DATE = dt.date(2025, 7, 1)
 FOREVER = dt.date(9999, 12, 31)
@@ -32,63 +33,199 @@ class AdminUnit:
     valid_from: dt.date | None
     valid_to: dt.date | None
     successor_code: str | None
+    in_area: bool = True  # its figures are all in this data folder's files
+
+
+def home_units() -> tuple[AdminUnit, ...]:
+    """The units of the area this process serves (`common.area`)."""
+    return area_units(current_area().code)
 
 
 @cache
-def home_units() -> tuple[AdminUnit, ...]:
-    """The home area's units before the 2025 reorganisation, their 2025 successors and the
-    successors' parent province, all from `vietnamadminunits`."""
-    rows = query(
-        "select province, provinceCode, district, districtType, districtCode, ward, wardType,"
-        f" wardCode from admin_units_legacy where districtCode = '{HOME_DISTRICT}'"
-        " order by wardCode"
-    )
-    first = rows[0]
+def area_units(code: str) -> tuple[AdminUnit, ...]:
+    """Every unit of an area in both generations, with validity, successors and whether it
+    lies inside the area (`in_area`: its figures are all in this data folder's files).
+
+    A pre-2025 province or district: its legacy units, their 2025 successors and the
+    successors' province (outside the area: they also cover other communes). A 2025
+    province: its communes, every legacy commune whose default successor is one of them,
+    and those communes' districts and provinces. A 2025 commune: itself and its
+    predecessors."""
+    kind = area_kind(code)
+    legacy = _legacy_rows(code, kind)
+    successors = _successors(legacy)
+    if kind == "province_2025":
+        new = query("select province, provinceCode, ward, wardType, wardCode from admin_units"
+                    f" where provinceCode = '{code}' order by wardCode")
+    elif kind == "commune_2025":
+        new = query("select province, provinceCode, ward, wardType, wardCode from admin_units"
+                    f" where wardCode = '{code}'")
+    else:
+        wanted = sorted({s for s in successors.values() if s})
+        new = query("select province, provinceCode, ward, wardType, wardCode from admin_units"
+                    " where wardCode in (" + ",".join(f"'{c}'" for c in wanted) + ")"
+                    " order by wardCode") if wanted else []
     end = REORGANISATION_DATE - dt.timedelta(days=1)
-    units = [
-        AdminUnit(first["provinceCode"], first["province"], "Tỉnh", "province", None,
-                  None, end, None),
-        AdminUnit(HOME_DISTRICT, first["district"], first["districtType"], "district",
-                  first["provinceCode"], None, end, None),
-    ]
-    successors: dict[str, dict] = {}
-    for row in rows:
-        new = convert_address(f"{row['ward']}, {row['district']}, {row['province']}")
-        successors[new.ward_code] = {"name": new.ward, "province": new.province}
-        units.append(AdminUnit(row["wardCode"], row["ward"], row["wardType"], "commune",
-                               HOME_DISTRICT, None, end, new.ward_code))
-    new_province = query(
-        "select distinct province, provinceCode from admin_units where wardCode in ("
-        + ",".join(f"'{code}'" for code in successors) + ")"
-    )[0]
-    units.append(AdminUnit(new_province["provinceCode"], new_province["province"], "Tỉnh",
-                           "province", None, REORGANISATION_DATE, None, None))
-    for code, info in sorted(successors.items()):
-        units.append(AdminUnit(code, info["name"], info["name"].split(" ")[0], "commune",
-                               new_province["provinceCode"], REORGANISATION_DATE, None, None))
+    units: list[AdminUnit] = []
+    new_province = {r["provinceCode"]: r["province"] for r in new}
+    for p_code, p_name in sorted({(r["provinceCode"], r["province"]) for r in legacy}):
+        heirs = {new_province_of(successors.get(r["wardCode"])) for r in legacy
+                 if r["provinceCode"] == p_code}
+        heir = heirs.pop() if len(heirs) == 1 else None
+        units.append(AdminUnit(p_code, p_name, _province_type(p_name), "province", None, None,
+                               end, heir, kind in ("province_legacy", "province_2025")))
+    for d_code, d_name, d_type, p_code in sorted({
+            (r["districtCode"], r["district"], r["districtType"], r["provinceCode"])
+            for r in legacy}):
+        units.append(AdminUnit(d_code, d_name, d_type, "district", p_code, None, end, None,
+                               kind != "commune_2025"))
+    for r in sorted(legacy, key=lambda r: r["wardCode"]):
+        units.append(AdminUnit(r["wardCode"], r["ward"], r["wardType"], "commune",
+                               r["districtCode"], None, end, successors.get(r["wardCode"])))
+    for p_code, p_name in sorted(new_province.items()):
+        units.append(AdminUnit(p_code, p_name, _province_type(p_name), "province", None,
+                               REORGANISATION_DATE, None, None, kind == "province_2025"))
+    for r in new:
+        units.append(AdminUnit(r["wardCode"], r["ward"], r["wardType"], "commune",
+                               r["provinceCode"], REORGANISATION_DATE, None, None,
+                               kind in ("province_2025", "commune_2025")))
     return tuple(units)
+
+
+def area_kind(code: str) -> str:
+    """'province_2025', 'commune_2025', 'province_legacy' or 'district_legacy'; raises
+    UnknownArea. A code of both generations (a province kept its code, a commune code
+    reused) means the 2025 unit."""
+    code = str(code).strip()
+    checks = [("province_2025", "select 1 from admin_units where provinceCode = '{c}'"),
+              ("commune_2025", "select 1 from admin_units where wardCode = '{c}'"),
+              ("province_legacy", "select 1 from admin_units_legacy where provinceCode = '{c}'"),
+              ("district_legacy", "select 1 from admin_units_legacy where districtCode = '{c}'")]
+    if code.isdigit():
+        for kind, sql in checks:
+            if query(sql.format(c=code) + " limit 1"):
+                return kind
+    raise UnknownArea(
+        f"Mã địa bàn '{code}' không có trong danh mục đơn vị hành chính (tỉnh, xã, phường "
+        "sau 01/7/2025 hoặc tỉnh, huyện trước đó). Ví dụ: 75 (tỉnh Đồng Nai), 25220 "
+        "(phường Phước Bình), 70 (tỉnh Bình Phước cũ), 688 (thị xã Phước Long cũ).")
+
+
+def area_name(code: str) -> str:
+    """The area's own unit name, e.g. 'Tỉnh Đồng Nai'."""
+    unit = next(u for u in area_units(code) if u.unit_code == code and u.in_area)
+    return unit.unit_name
+
+
+_LEGACY_COLUMNS = ("province, provinceCode, provinceKey, district, districtType, districtCode,"
+                   " districtKey, ward, wardType, wardCode, wardKey")
+
+
+def _legacy_rows(code: str, kind: str) -> list[dict]:
+    if kind == "district_legacy":
+        where = f"districtCode = '{code}'"
+    elif kind == "province_legacy":
+        where = f"provinceCode = '{code}'"
+    else:
+        keys = _legacy_keys_into(code, kind)
+        if not keys:
+            return []
+        rows = query(f"select {_LEGACY_COLUMNS} from admin_units_legacy")
+        return [r for r in rows
+                if f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}" in keys]
+    return query(f"select {_LEGACY_COLUMNS} from admin_units_legacy where {where}"
+                 " order by wardCode")
+
+
+def _legacy_keys_into(code: str, kind: str) -> set[str]:
+    """Legacy ward keys whose default successor lies in a 2025 province or is a commune."""
+    column = "provinceCode" if kind == "province_2025" else "wardCode"
+    targets = {(r["provinceKey"], r["wardKey"]) for r in query(
+        f"select provinceKey, wardKey from admin_units where {column} = '{code}'")}
+    return {old for old, (p, w) in _default_successor_keys().items() if (p, w) in targets}
+
+
+@cache
+def _conversion() -> dict:
+    path = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _default_successor_keys() -> dict[str, tuple[str, str]]:
+    """Legacy ward key → (2025 province key, 2025 ward key) of its default successor: the
+    ward it merged into, or for a divided ward the one marked isDefaultNewWard."""
+    data = _conversion()
+    out: dict[str, tuple[str, str]] = {}
+    for province, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for ward, olds in wards.items():
+            for old in olds:
+                out[old] = (province, ward)
+    for province, olds in data["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old, options in olds.items():
+            default = next((o["newWardKey"] for o in options if o["isDefaultNewWard"]), None)
+            if default:
+                out[old] = (province, default)
+    return out
+
+
+@cache
+def _ward_codes_2025() -> dict[tuple[str, str], str]:
+    return {(r["provinceKey"], r["wardKey"]): r["wardCode"]
+            for r in query("select provinceKey, wardKey, wardCode from admin_units")}
+
+
+def _successors(rows: list[dict]) -> dict[str, str | None]:
+    """Legacy ward code → its default successor's 2025 code."""
+    keys, codes = _default_successor_keys(), _ward_codes_2025()
+    return {r["wardCode"]: codes.get(keys.get(
+        f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}", ("", ""))) for r in rows}
+
+
+@cache
+def new_province_of(ward_code: str | None) -> str | None:
+    if not ward_code:
+        return None
+    rows = query(f"select provinceCode from admin_units where wardCode = '{ward_code}'")
+    return rows[0]["provinceCode"] if rows else None
+
+
+def _province_type(name: str) -> str:
+    return "Thành phố" if name.startswith("Thành phố") else "Tỉnh"
 
 
 _UNIT_PREFIXES = ("ubnd", "uy ban nhan dan", "bo phan mot cua", "bo phan tiep nhan va tra ket qua")
 
 
 def resolve_unit(text: object, on: dt.date) -> str | None:
-    """Official code of a home-area unit named in free text (`UBND phường Long Thủy`,
-    `Bộ phận một cửa thị xã Phước Long`), as of the date `on`; None when not home-area."""
+    return _resolve(current_area().code, str(text) if text is not None else "", on)
+
+
+@lru_cache(maxsize=65536)
+def _resolve(area: str, text: str, on: dt.date) -> str | None:
+    """Official code of a unit of the area named in free text (`UBND phường Long Thủy`,
+    `Bộ phận một cửa thị xã Phước Long`), as of the date `on`; None when the name is not
+    the area's, or is the name of two of its units."""
     key = fold(text)
     for prefix in _UNIT_PREFIXES:
         if key.startswith(prefix + " "):
             key = key[len(prefix) + 1:]
-    for unit in home_units():
-        valid = (unit.valid_from is None or unit.valid_from <= on) and (
-            unit.valid_to is None or on <= unit.valid_to)
-        if not valid or unit.level == "province":
+    found = {code for name, code in _names_on(area, on) if name == key}
+    return found.pop() if len(found) == 1 else None  # a name two units share says neither
+
+
+@cache
+def _names_on(area: str, on: dt.date) -> tuple[tuple[str, str], ...]:
+    """(folded name, code) of the area's districts and communes valid on a day: full names,
+    and communes' names without their type ('Long Thủy')."""
+    names = []
+    for unit in area_units(area):
+        if unit.level == "province" or not valid_on(unit, on):
             continue
-        full = fold(unit.unit_name)
-        short = fold(unit.unit_name.split(" ", 1)[1]) if unit.level == "commune" else None
-        if key in (full, short) or (unit.level == "district" and key == full):
-            return unit.unit_code
-    return None
+        names.append((fold(unit.unit_name), unit.unit_code))
+        if unit.level == "commune":
+            names.append((fold(unit.unit_name.split(" ", 1)[1]), unit.unit_code))
+    return tuple(names)
 
 
 def unit_key(unit: AdminUnit) -> int:

@@ -14,9 +14,14 @@ import pandas as pd
 
 from expectations.findings import FINDING_COLUMNS, Finding, as_json
 from expectations.gx_suites import for_gx, suite_columns, suite_params, validate
+from extract.problems import Problem, ProblemList
 from transform.batch import REJECTED_COLUMNS, Batch, empty_frame, staged_dossiers
 
 STAGED_DQ_COLUMNS = ["sha256", *FINDING_COLUMNS]
+SUITE_OF_KIND = {"one_stop": "one_stop_export", "workbook": "commune_workbook"}
+# A file whose rows are mostly rejected is wrong as a whole (a renamed column, another
+# system's codes): loading its few good rows as if all were well would hide that.
+MOSTLY_REJECTED = 0.5
 
 
 def validate_batch(batch: Batch, now: pd.Timestamp) -> Batch:
@@ -25,12 +30,44 @@ def validate_batch(batch: Batch, now: pd.Timestamp) -> Batch:
     dossiers, bad_d, dq_d = _validated(batch.dossiers, "one_stop_export", params)
     indicators, bad_i, dq_i = _validated(batch.indicators, "commune_workbook", params)
     rejected = [r for r in (batch.rejected_rows, bad_d, bad_i) if len(r)]
-    dq = [d for d in (dq_d, dq_i) if len(d)]
+    all_rejected = pd.concat(rejected, ignore_index=True) if rejected else None
+    dq = [d for d in (dq_d, dq_i, _rows_loaded(batch, all_rejected)) if len(d)]
     return batch.with_rows(
         dossiers=staged_dossiers(dossiers), indicators=indicators,
         rejected_rows=pd.concat(rejected, ignore_index=True) if rejected
         else empty_frame(REJECTED_COLUMNS),
         dq_results=pd.concat(dq, ignore_index=True) if dq else empty_frame(STAGED_DQ_COLUMNS))
+
+
+def _rows_loaded(batch: Batch, rejected: pd.DataFrame | None) -> pd.DataFrame:
+    """Per file read: the share of its rows that were rejected, an error above half; a file
+    none of whose rows loads is rejected as a whole."""
+    counts = rejected["sha256"].value_counts() if rejected is not None else pd.Series()
+    rows = []
+    for result in batch.results:
+        ex = result.extract
+        if result.rejected or ex is None:
+            continue
+        read = ex.rows_read if hasattr(ex, "rows_read") else len(ex.rows)
+        bad = int(counts.get(result.file.sha256, 0))
+        failed = read > 0 and bad / read > MOSTLY_REJECTED
+        if read > 0 and bad == read:  # nothing of it loads: the file is rejected, not "loaded"
+            result.rejected = True
+            result.problems = ProblemList([*result.problems, Problem(
+                "all_rows_rejected", "error",
+                f"Không dòng nào trong {read:,} dòng của tệp đọc được; xem lý do từng dòng "
+                "(thường là một cột bị đổi tên hoặc sai định dạng).".replace(",", "."))])
+        rows.append({
+            "sha256": result.file.sha256, "suite": SUITE_OF_KIND[result.kind],
+            "expectation": "most_rows_loaded", "severity": "error", "success": not failed,
+            "observed": as_json({"rows_read": read, "rows_rejected": bad,
+                                 "threshold": MOSTLY_REJECTED}),
+            "unexpected_count": bad,
+            "message": f"{bad:,} trên {read:,} dòng của tệp bị loại: hãy xem lý do của các "
+                       "dòng bị loại (thường là một cột bị đổi tên hoặc sai định dạng) rồi "
+                       "gửi lại tệp.".replace(",", ".") if failed else None,
+        })
+    return pd.DataFrame(rows, columns=STAGED_DQ_COLUMNS)
 
 
 def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]

@@ -8,10 +8,12 @@ reader for CSV.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.export_age import export_age
 from extract.one_stop import (
     OneStopExtract,
     looks_like_one_stop,
@@ -19,16 +21,20 @@ from extract.one_stop import (
     one_stop_header_problem,
     read_one_stop_csv,
 )
-from extract.problems import FileRejected, Problem
+from extract.one_stop_columns import header_problems
+from extract.problems import FileRejected, Problem, ProblemList
 from extract.tabular import (
     CSV_SUFFIXES,
     SPREADSHEET_SUFFIXES,
+    Sheet,
     UnreadableFile,
     read_csv_head,
     read_csv_rows,
     read_sheets,
 )
 from extract.workbook import WorkbookExtract, looks_like_workbook, workbook_from_sheets
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,6 +45,9 @@ class InboxFile:
     archive_path: str  # relative to the data folder
     file_mtime: dt.datetime  # local time (Asia/Ho_Chi_Minh)
     first_seen_at: dt.datetime
+    # Why the file could not even be copied (no permission, vanished, I/O error): it is
+    # recorded as rejected and the run goes on.
+    unreadable: str | None = None
 
 
 @dataclass
@@ -58,14 +67,40 @@ class FileResult:
 
 def extract_file(file: InboxFile, path: Path) -> FileResult:
     """Read a file (its archived copy at `path`); a file that cannot be read is a rejected
-    result, not a crash."""
+    result, never a crash of the run: one bad file must not stop its neighbours."""
+    if file.unreadable is not None:
+        return _rejected(file, "unknown", "unreadable_file", file.unreadable)
+    try:
+        return _read(file, path)
+    except OSError as exc:
+        log.warning("cannot read %s: %r", file.path, exc)
+        return _rejected(file, "unknown", "unreadable_file", unreadable_reason(exc))
+    except Exception:  # a reader's bug must cost one file, not the night
+        log.exception("reader failed on %s", file.path)
+        return _rejected(file, "unknown", "reader_error",
+                         "Chương trình gặp lỗi khi đọc tệp này (đã ghi chi tiết cho kỹ thuật "
+                         "viên). Các tệp khác vẫn được nạp; hãy báo cho bộ phận kỹ thuật.")
+
+
+def unreadable_reason(exc: OSError) -> str:
+    """What staff can do about a file the process could not read, in Vietnamese."""
+    if isinstance(exc, PermissionError):
+        why = "không có quyền đọc tệp"
+    elif isinstance(exc, FileNotFoundError):
+        why = "tệp đã bị xoá hoặc di chuyển trong lúc đang chạy"
+    else:
+        why = "lỗi đọc ổ đĩa"
+    return (f"Không đọc được tệp: {why}. Hãy kiểm tra tệp (mở được không, quyền truy cập) "
+            "rồi chép lại vào hộp thư; lần chạy sau sẽ đọc lại.")
+
+
+def _read(file: InboxFile, path: Path) -> FileResult:
     suffix = Path(file.path).suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
             head = read_csv_head(path)
             if looks_like_one_stop([head.sheet]):  # a dossier export: DuckDB reads it in bulk
-                result = read_one_stop_csv(path, head)
-                return FileResult(file, "one_stop", result, result.problems)
+                return _one_stop(file, [head.sheet], lambda: read_one_stop_csv(path, head))
             with path.open("rb") as handle:
                 sheets = [read_csv_rows(handle)]
         elif suffix in SPREADSHEET_SUFFIXES:
@@ -80,8 +115,7 @@ def extract_file(file: InboxFile, path: Path) -> FileResult:
             result = workbook_from_sheets(sheets, Path(file.path).name, source=path)
             return FileResult(file, "workbook", result, list(result.problems))
         if looks_like_one_stop(sheets):
-            result = one_stop_from_sheets(sheets)
-            return FileResult(file, "one_stop", result, result.problems)
+            return _one_stop(file, sheets, lambda: one_stop_from_sheets(sheets))
         header = one_stop_header_problem(sheets)
         if header is not None:  # dossier columns, but not those every export has
             return FileResult(file, "one_stop", None, [header], rejected=True)
@@ -92,6 +126,21 @@ def extract_file(file: InboxFile, path: Path) -> FileResult:
         return _rejected(file, "unknown", "unreadable_file", f"Không đọc được tệp: {exc}")
     except FileRejected as exc:  # a report workbook whose reporter or period is unclear
         return FileResult(file, "workbook", None, exc.problems, rejected=True)
+
+
+def _one_stop(file: InboxFile, sheets: list[Sheet],
+              read: Callable[[], OneStopExtract]) -> FileResult:
+    """An export whose header lacks a column every row needs is rejected before its rows
+    are read; otherwise read, and dated by its content (`extract.export_age`)."""
+    checked = header_problems(sheets)
+    if any(p.severity == "error" for p in checked):
+        return FileResult(file, "one_stop", None, checked, rejected=True)
+    extract = read()
+    extract.exported_at, extract.exported_at_source = export_age(
+        extract.exported_at, extract.newest_row_at, Path(file.path).name, file.file_mtime)
+    if checked:
+        extract.problems = ProblemList([*checked, *extract.problems])
+    return FileResult(file, "one_stop", extract, extract.problems)
 
 
 def _rejected(file: InboxFile, kind: str, rule: str, message: str) -> FileResult:

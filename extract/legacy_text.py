@@ -7,6 +7,9 @@ VNI): guessing from the text fails on strings as short as a cell. Reading cell s
 slow, so styles are opened only for sheets whose text carries characters that Unicode
 Vietnamese never uses; workbooks without fonts per cell (`.ods`) fall back to guessing
 from all the suspicious text of the sheet together, and say so.
+
+A CSV file has no fonts at all: its whole text is one encoding, which
+`extract.text_encoding` scores as a whole and converts here (`convert_text`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Sequence
 
 import viparse
 from viparse.normalize.detector import detect_encoding
+from viparse.normalize.encodings import CHARMAPS
+from viparse.normalize.tables import convert
 
 from extract.problems import Problem
 
@@ -34,6 +39,25 @@ def has_legacy_marks(rows: Sequence[Sequence[object]]) -> bool:
     """Whether any text cell holds a character of a legacy font (cheap: one regex scan)."""
     text = "\n".join(c for row in rows for c in row if isinstance(c, str))
     return _LEGACY_MARK.search(text) is not None
+
+
+def could_be_legacy_text(text: str) -> bool:
+    """Whether a whole text (a CSV file's) may be a legacy font's 8-bit text: some character
+    that Unicode Vietnamese never uses, and nothing beyond Latin-1 (encoding stops at the
+    first ư or ế of a Unicode text, where a scan of every character would not)."""
+    if _LEGACY_MARK.search(text) is None:
+        return False
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def convert_text(text: str, encoding: str) -> str:
+    """A whole text's legacy letters in Unicode (NFC), every other character kept as it is:
+    `viparse.fix` would also tidy spaces and line breaks, which are a CSV file's structure."""
+    return convert(text, CHARMAPS[encoding])
 
 
 def _could_be_legacy(text: str) -> bool:

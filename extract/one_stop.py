@@ -32,6 +32,7 @@ from common.text import fold
 from common.units import REORGANISATION_DATE, home_units, resolve_unit
 from common.vn_parse import parse_vn_date
 from common.workdays import fill_missing_due_dates
+from extract.export_age import exported_at_from_title
 from extract.headers import best_header_guess, cell_address, find_header_row
 from extract.one_stop_vocabulary import (
     CHANNELS,
@@ -51,14 +52,13 @@ from extract.tabular import (
     CSV_SUFFIXES,
     CsvHead,
     Sheet,
+    bulk_readable,
     has_blank_line_after,
     read_csv_head,
     read_csv_rows,
     read_sheets,
 )
 
-_EXPORTED = re.compile(r"ngay xuat|thoi diem xuat|ngay trich xuat")
-_DATE_TEXT = re.compile(r"\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 # The one date pattern (extract.numbers), applied to a value's shape: digits as '0'.
 _DATE_SHAPE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})"
                          r"(?:([ T]+)(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -72,9 +72,11 @@ _AFTER = f"coalesce(cast(received_at__at as date) >= date '{REORGANISATION_DATE}
 class OneStopExtract:
     dossiers: pd.DataFrame  # DOSSIER_COLUMNS, one row per accepted dossier
     problems: ProblemList  # rejected rows (error) and warnings
-    exported_at: dt.datetime | None  # from the title block, when it states one
+    exported_at: dt.datetime | None  # see extract.export_age: title block first
     sheet: str
     rows_read: int
+    newest_row_at: dt.datetime | None = None  # newest receipt or closing in the rows
+    exported_at_source: str | None = None  # 'title', 'rows', 'file_name' or 'mtime'
 
 
 def read_one_stop(fileobj: BinaryIO, filename: str) -> OneStopExtract:
@@ -92,24 +94,25 @@ def looks_like_one_stop(sheets: list[Sheet]) -> bool:
 
 
 def read_one_stop_csv(path: Path, head: CsvHead | None = None) -> OneStopExtract:
-    """A CSV export, read by DuckDB without ever loading the personal-data columns. Files
-    DuckDB would number differently from a spreadsheet (empty lines between rows) or cannot
-    decode (UTF-16 big-endian) go through the general reader."""
+    """A CSV export, read by DuckDB (a UTF-8 copy of a file in another code page) without
+    ever loading the personal-data columns. Files DuckDB would number differently from a
+    spreadsheet (empty lines between rows) or cannot decode go through the general reader."""
     head = head or read_csv_head(path)
     found = find_header_row(head.sheet.rows, HEADER_INDEX, REQUIRED)
     if not found:
         raise FileRejected([_header_problem([head.sheet])])
     header_row, mapping = found
-    skip = head.lines_read[header_row]
-    if head.encoding is None or has_blank_line_after(path, skip, head.encoding):
-        return _from_general_reader(path)
-    with _connect() as con:
-        try:
-            _parse_csv(con, path, head, header_row, mapping)
-        except duckdb.Error:  # what DuckDB cannot parse, the csv module may
-            return _from_general_reader(path)
-        return _extract(con, mapping, header_row, head.sheet.name,
-                        head.sheet.rows[:header_row])
+    with bulk_readable(path, head) as (source, head):
+        skip = head.lines_read[header_row]
+        if head.encoding is None or has_blank_line_after(source, skip, head.encoding):
+            return _from_general_reader(source)
+        with _connect() as con:
+            try:
+                _parse_csv(con, source, head, header_row, mapping)
+            except duckdb.Error:  # what DuckDB cannot parse, the csv module may
+                return _from_general_reader(source)
+            return _extract(con, mapping, header_row, head.sheet.name,
+                            head.sheet.rows[:header_row])
 
 
 def _from_general_reader(path: Path) -> OneStopExtract:
@@ -156,17 +159,6 @@ def _header_problem(sheets: list[Sheet]) -> Problem:
         + ", ".join(HEADERS[f][0] for f in missing)
         + (f". Dòng {row + 1} có các cột: " + "; ".join(header_cells) if header_cells else ""),
         sheet=sheet.name or None)
-
-
-def exported_at_from_title(rows: list[list[object]]) -> dt.datetime | None:
-    """`Ngày xuất: 03/10/2022 07:15` in the title block, if the export states it."""
-    for row in rows:
-        for cell in row:
-            if isinstance(cell, str) and _EXPORTED.search(fold(cell)):
-                match = _DATE_TEXT.search(cell)
-                if match:
-                    return parse_vn_date(match.group(0))
-    return None
 
 
 # ---------------------------------------------------------------- reading into `parsed`
@@ -275,9 +267,11 @@ def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row
     accepted, computed = fill_missing_due_dates(accepted)
     problems = _rejected_problems(con, mapping, sheet, header_row + 2)
     problems += _warnings(accepted, computed, sheet)
+    newest = accepted[["received_at", "closed_at"]].max().max() if len(accepted) else None
     return OneStopExtract(dossiers=accepted, problems=ProblemList(problems),
                           exported_at=exported_at_from_title(title), sheet=sheet,
-                          rows_read=rows_read)
+                          rows_read=rows_read,
+                          newest_row_at=None if pd.isna(newest) else newest.to_pydatetime())
 
 
 # Python's str.strip() strips these; SQL trims only where a value begins or ends with one

@@ -22,7 +22,7 @@ HEADERS: dict[str, list[str]] = {
     "online_flag": ["Trực tuyến"],
     "service_level": ["Mức độ", "Mức độ DVC"],
     "received_at": ["Ngày tiếp nhận", "Ngày nhận"],
-    "due_date": ["Ngày hẹn trả", "Hạn xử lý", "Hạn trả kết quả"],
+    "due_date": ["Ngày hẹn trả", "Hạn xử lý", "Hạn trả kết quả", "Hạn giải quyết"],
     "extended_due_date": ["Ngày gia hạn"],
     "finished_at": ["Ngày có kết quả", "Ngày hoàn thành", "Ngày kết thúc xử lý",
                     "Ngày kết thúc"],

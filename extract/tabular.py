@@ -2,12 +2,15 @@
 
 Every reader starts here: `.xlsx`, `.xls` and `.ods` through python-calamine (fast, and it
 keeps cached formula values and date cells), HTML tables saved under an `.xls` name (some
-systems' "Excel" export is that) through lxml, CSV with its encoding and delimiter detected
-from the bytes, since systems and Excel versions differ and staff cannot be asked which.
-Rows keep their absolute position so that problems can name the real cell.
+systems' "Excel" export is that) through lxml, CSV with its encoding (`extract.text_encoding`)
+and delimiter detected from the bytes, since systems and Excel versions differ and staff
+cannot be asked which. Rows keep their absolute position so that problems can name the real
+cell.
 
 Large CSV exports are not read here row by row: `read_csv_head` reads only the first rows
-(to find the header) and says how DuckDB can read the rest (`extract/one_stop.py`).
+(to find the header) and says how DuckDB can read the rest (`extract/one_stop.py`);
+`bulk_readable` gives DuckDB, which reads only UTF-8 and UTF-16, a UTF-8 copy of a file
+saved in another encoding.
 """
 
 from __future__ import annotations
@@ -15,14 +18,29 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import logging
 import mmap
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
 import lxml.html
 from python_calamine import CalamineWorkbook
+
+from extract.text_encoding import (
+    HEAD_BYTES,
+    UTF8,
+    Reading,
+    UnreadableFile,
+    decode,
+    detect,
+    utf8_copy,
+)
+
+log = logging.getLogger(__name__)
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -34,10 +52,6 @@ class Sheet:
     rows: list[list[object]]  # rows[0] is spreadsheet row 1, cells[0] is column A
 
 
-class UnreadableFile(ValueError):
-    """The bytes are not a spreadsheet or CSV we can read."""
-
-
 def read_sheets(fileobj: BinaryIO) -> list[Sheet]:
     """All sheets of a workbook, cells as Python values (str, float, int, datetime, …).
     An HTML page under a spreadsheet's name is read as one sheet of text cells."""
@@ -47,7 +61,11 @@ def read_sheets(fileobj: BinaryIO) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several unrelated types for corrupt files
-        raise UnreadableFile(str(exc)) from exc
+        log.warning("calamine cannot open the workbook: %r", exc)
+        raise UnreadableFile(
+            "tệp bảng tính bị hỏng hoặc không đúng định dạng (.xlsx, .xls, .ods). Mở tệp "
+            "bằng Excel, chọn Lưu thành (Save As) → Excel Workbook (*.xlsx), lưu rồi chép tệp "
+            "mới vào hộp thư.") from exc
     sheets = []
     for name in book.sheet_names:
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -56,13 +74,14 @@ def read_sheets(fileobj: BinaryIO) -> list[Sheet]:
 
 
 def decode_text(data: bytes) -> str:
-    """Text of a CSV export: UTF-16 (Excel's "Unicode text") or UTF-8, BOM or not."""
+    """Text of an HTML export if it is UTF-16 or UTF-8, BOM or not; a page in another
+    encoding says which in its <meta charset>, which lxml follows."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"not UTF-8 or UTF-16 text: {exc}") from exc
+        raise UnreadableFile("trang HTML không phải UTF-8 hay UTF-16") from exc
 
 
 def sniff_delimiter(text: str) -> str:
@@ -75,8 +94,10 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv_rows(fileobj: BinaryIO) -> Sheet:
-    """A CSV file as one sheet of text cells."""
-    text = decode_text(fileobj.read())
+    """A CSV file as one sheet of text cells, in whichever encoding it was saved."""
+    data = fileobj.read()
+    reading, _ = detect(data[:HEAD_BYTES], complete=len(data) <= HEAD_BYTES)
+    text = decode(data, reading)
     reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
     return Sheet(name="", rows=[list(row) for row in reader])
 
@@ -128,22 +149,14 @@ class CsvHead:
     encoding: str | None  # 'utf-8' or 'utf-16' (little-endian, BOM) for DuckDB; else None
     lines_read: list[int]  # physical lines up to and including each record (quoted
     # fields may hold line breaks)
+    reading: Reading  # how the file's bytes become text
 
 
-def read_csv_head(path: Path, max_rows: int = 20, max_bytes: int = 1 << 20) -> CsvHead:
+def read_csv_head(path: Path, max_rows: int = 20, max_bytes: int = HEAD_BYTES) -> CsvHead:
     with path.open("rb") as handle:
         data = handle.read(max_bytes)
         whole = not handle.read(1)
-    if data.startswith(codecs.BOM_UTF16_LE):
-        encoding, codec = "utf-16", "utf-16"
-    elif data.startswith(codecs.BOM_UTF16_BE):
-        encoding, codec = None, "utf-16"
-    else:
-        encoding, codec = "utf-8", "utf-8-sig"
-    try:
-        text = codecs.getincrementaldecoder(codec)().decode(data, final=whole)
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"not UTF-8 or UTF-16 text: {exc}") from exc
+    reading, text = detect(data, complete=whole)
     if not whole:  # the last line may be cut short
         text = text[:text.rfind("\n") + 1]
     delimiter = sniff_delimiter(text)
@@ -154,7 +167,19 @@ def read_csv_head(path: Path, max_rows: int = 20, max_bytes: int = 1 << 20) -> C
         lines_read.append(reader.line_num)
         if len(rows) == max_rows:
             break
-    return CsvHead(Sheet("", rows), delimiter, encoding, lines_read)
+    return CsvHead(Sheet("", rows), delimiter, reading.bulk, lines_read, reading)
+
+
+@contextmanager
+def bulk_readable(path: Path, head: CsvHead) -> Iterator[tuple[Path, CsvHead]]:
+    """The file and its head as a bulk reader that knows only UTF-8 and UTF-16 can read
+    them: the file itself, or for another encoding a temporary UTF-8 copy with the same
+    lines, so that rows keep the numbers they have in the original."""
+    if head.encoding is not None or not head.reading.by_lines:
+        yield path, head
+        return
+    with utf8_copy(path, head.reading) as copy:
+        yield copy, replace(head, encoding=UTF8.bulk, reading=UTF8)
 
 
 def has_blank_line_after(path: Path, lines: int, encoding: str) -> bool:

@@ -10,10 +10,11 @@ import re
 from functools import lru_cache
 from pathlib import PurePath
 
+from common.area import Area, current_area
 from common.catalog import Reporter, load_reporters
-from common.periods import month_code
+from common.periods import month_code, parse_period
 from common.text import fold
-from common.units import home_units, resolve_unit
+from common.units import home_units, resolve_unit, valid_on
 from extract.problems import FileRejected, Problem
 
 _DATE_LINE = re.compile(r"ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})")
@@ -78,6 +79,7 @@ def report_period(title: list[str], filename: str, sheet: str) -> str:
             f"Kỳ báo cáo trong tệp là tháng {content[1]}/{content[0]} nhưng tên tệp ghi "
             f"tháng {name_month}{'/' + str(name_year) if name_year else ''}.", sheet=sheet)])
     if content:
+        _check_date_line(title, *content, sheet)
         return month_code(*content)
     if name_month and name_year:
         return month_code(name_year, name_month)
@@ -87,20 +89,47 @@ def report_period(title: list[str], filename: str, sheet: str) -> str:
         sheet=sheet)])
 
 
-# The same few unit names on the same few dates, in every file.
-_resolve = lru_cache(maxsize=4096)(resolve_unit)
+# A month's report is dated from the first day of its period (the 15th of the month before)
+# up to this long after its cut-off, the 14th: later is a late report, earlier or much
+# later is a title that names the wrong month (or a date line copied from an old report).
+REPORTING_WINDOW = dt.timedelta(days=62)
 
 
-@lru_cache(maxsize=1)
+def _check_date_line(title: list[str], year: int, month: int, sheet: str) -> None:
+    """Reject a title month that its own date line contradicts, naming both readings."""
+    dated = date_line(title)
+    period = parse_period(month_code(year, month))
+    if dated is None or period.start_date <= dated <= period.end_date + REPORTING_WINDOW:
+        return
+    raise FileRejected([Problem(
+        "period_date_mismatch", "error",
+        f"Tiêu đề ghi kỳ báo cáo tháng {month}/{year} nhưng ngày ký báo cáo là "
+        f"{dated:%d/%m/%Y}, ngoài thời gian báo cáo của tháng đó ({period.start_date:%d/%m/%Y}"
+        f" – {(period.end_date + REPORTING_WINDOW):%d/%m/%Y}). Hãy sửa tháng ở tiêu đề hoặc "
+        "ngày ký rồi gửi lại.", sheet=sheet)])
+
+
+def _communes_on(on: dt.date) -> dict[str, Reporter]:
+    """The area's commune reporters by unit code, among the units existing on a day (a code
+    reused by the 2025 reform names the unit of that day)."""
+    return {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"
+            and (r.valid_from or dt.date.min) <= on <= (r.valid_to or dt.date.max)}
+
+
 def _department_names() -> tuple[tuple[str, Reporter], ...]:
-    """Folded names and title synonyms of the town's departments, longest first."""
+    """Folded names and title synonyms of the area's departments, longest first."""
+    return _department_names_of(current_area())
+
+
+@lru_cache(maxsize=8)
+def _department_names_of(area: Area) -> tuple[tuple[str, Reporter], ...]:
     names = [(fold(n), r) for r in load_reporters().values() if r.scope == "town"
              for n in (r.name_vi, *r.title_synonyms)]
     return tuple(sorted(names, key=lambda item: len(item[0]), reverse=True))
 
 
 def _reporter_in_content(title: list[str], on: dt.date) -> Reporter | None:
-    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
+    communes = _communes_on(on)
     for line in title:
         if line.startswith(_NOT_THE_REPORTER):
             continue
@@ -113,21 +142,24 @@ def _reporter_in_content(title: list[str], on: dt.date) -> Reporter | None:
             rest = text[len(prefix):]
             for pattern, full in _UNIT_ABBREVIATIONS:
                 rest = pattern.sub(full, rest)
-            code = _resolve(rest, on)
+            code = resolve_unit(rest, on)
             if code in communes:
                 return communes[code]
     return None
 
 
-@lru_cache(maxsize=256)
 def _names_in_file_names(on: dt.date) -> tuple[tuple[str, Reporter], ...]:
+    return _file_names_of(current_area(), on)
+
+
+@lru_cache(maxsize=256)
+def _file_names_of(area: Area, on: dt.date) -> tuple[tuple[str, Reporter], ...]:
     """Every reporter's names as a file name may carry them (folded, without spaces): the
     departments' titles and the communes' names as of `on`."""
-    communes = {r.unit_code: r for r in load_reporters().values() if r.scope == "commune"}
+    communes = _communes_on(on)
     names = [(name.replace(" ", ""), r) for name, r in _department_names()]
     for unit in home_units():
-        valid = (unit.valid_from or dt.date.min) <= on <= (unit.valid_to or dt.date.max)
-        if unit.level == "commune" and valid and unit.unit_code in communes:
+        if unit.level == "commune" and valid_on(unit, on) and unit.unit_code in communes:
             short = fold(unit.unit_name.split(" ", 1)[1]).replace(" ", "")
             names.append((short, communes[unit.unit_code]))
     return tuple(names)

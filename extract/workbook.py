@@ -73,6 +73,8 @@ _ENUMERATOR = re.compile(r"^((\d{1,2} )+|[a-h] )")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 Source = bytes | Path | None
+# Sheet names staff give drafts and old copies, folded.
+_DRAFT = re.compile(r"\b(nhap|draft|ban nhap|cu|copy|ban sao|tam|test|thu)\b")
 
 
 class IndicatorRows:
@@ -260,18 +262,35 @@ def workbook_from_sheets(sheets: list[Sheet], filename: str, catalog: Catalog | 
 def _report_sheet(candidates: list[tuple[Sheet, _Header, list[Problem]]],
                   index: dict[str, str], filename: str
                   ) -> tuple[Sheet, _Header, list[Problem]]:
-    """Of several sheets with a table (a list of indicators, last months' copies), the
-    report: one with catalog indicators, of the month the file name gives, else the latest
-    month, else the one with the most indicators."""
+    """Of several sheets with a table (a list of indicators, last months' copies, a draft),
+    the report: one with catalog indicators and not named as a draft; of those, the month
+    the file name gives, else the latest month. Two that remain alike (same month, neither a
+    draft) are an ambiguity for staff to settle: the file is rejected naming both."""
     named = FILENAME_PERIOD.search(fold_cell(PurePath(filename).stem))
 
     def rank(candidate: tuple[Sheet, _Header, list[Problem]]) -> tuple:
         sheet, header, _ = candidate
         matched = _matched_rows(sheet.rows, header, index)
         period = period_in_content(title_lines(sheet.rows[:header.top])) or (0, 0)
-        return (matched > 0, bool(named) and period[1] == int(named.group(1)), period, matched)
+        return (matched > 0, not _DRAFT.search(fold_cell(sheet.name)),
+                bool(named) and period[1] == int(named.group(1)), period)
 
-    return max(candidates, key=rank)
+    ranked = sorted(candidates, key=rank, reverse=True)
+    if rank(ranked[0]) == rank(ranked[1]):
+        first, second = ranked[0][0].name, ranked[1][0].name
+        raise FileRejected([Problem(
+            "ambiguous_sheet", "error",
+            f"Tệp có hai trang tính cùng giống báo cáo của cùng một tháng: '{first}' và "
+            f"'{second}'. Hãy xoá trang nháp (hoặc đặt tên trang đó có chữ 'Nháp') rồi gửi "
+            "lại.", sheet=first)])
+    chosen = ranked[0]
+    drafts = [c[0].name for c in ranked[1:] if _DRAFT.search(fold_cell(c[0].name))]
+    if drafts:
+        chosen[2].append(Problem(
+            "draft_sheet_ignored", "warning",
+            f"Đã đọc trang '{chosen[0].name}'; bỏ qua trang nháp "
+            + ", ".join(f"'{d}'" for d in drafts) + ".", sheet=chosen[0].name))
+    return chosen
 
 
 def _to_unicode(sheet: Sheet, source: Source) -> tuple[list[list[object]], list[Problem]]:

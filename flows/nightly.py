@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from common.area import use_area
 from common.clock import local_now
 from common.datafolder import DataPaths
 from common.periods import month_range
@@ -25,6 +26,7 @@ from expectations.staged import validate_batch
 from extract.inbox import FileResult, InboxFile, extract_file
 from load import archive as raw_archive
 from load import run_state, sequence, warehouse
+from load.archive import Duplicate, InboxScan
 from load.lock import writer_lock
 from transform.batch import Batch, build_batch
 
@@ -32,30 +34,21 @@ CHUNK = 50  # files per extract task: enough to amortise a task's overhead
 
 
 @task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def archive_new_files(paths: DataPaths) -> list[InboxFile]:
+def archive_new_files(paths: DataPaths) -> InboxScan:
     """Archive every inbox file whose content the warehouse has not seen yet; files already
-    loaded (same sha256) are skipped without being parsed."""
-    logger = get_run_logger()
-    known = warehouse.known_hashes(paths.warehouse)
-    seen_at = local_now()
-    hashes = raw_archive.HashCache(paths)
-    new: dict[str, InboxFile] = {}
-    candidates = raw_archive.inbox_files(paths.inbox) if paths.inbox.is_dir() else []
-    for path in candidates:
-        digest = hashes.digest(path)
-        if digest not in known and digest not in new:
-            new[digest] = raw_archive.archive(path, paths, digest, seen_at)
-    hashes.save(paths.inbox)
-    logger.info("inbox: %d files, %d new", len(candidates), len(new))
-    return list(new.values())
+    loaded (same sha256) are skipped without being parsed, new names of them noted."""
+    scan = raw_archive.scan_inbox(paths, warehouse.known_hashes(paths.warehouse), local_now())
+    get_run_logger().info("inbox: %d files, %d new, %d duplicates of loaded files",
+                          scan.files, len(scan.new), len(scan.duplicates))
+    return scan
 
 
 @task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> list[InboxFile]:
+def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> InboxScan:
     """The archived files a backfill of these months (and unit) must read again."""
     files = warehouse.files_for_backfill(paths.warehouse, months, unit)
     get_run_logger().info("backfill: %d archived files to read again", len(files))
-    return files
+    return InboxScan(files, [], len(files))
 
 
 @task(cache_policy=NO_CACHE)
@@ -79,28 +72,31 @@ def validate(results: list[FileResult]) -> Batch:
 
 
 @task(cache_policy=NO_CACHE)
-def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object]) -> dict:
-    summary = sequence.load_and_publish(paths, run, batch)
+def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object],
+                     duplicates: list[Duplicate], bulk_import: bool = False) -> dict:
+    summary = sequence.load_and_publish(paths, run, batch, duplicates=duplicates,
+                                        bulk_import=bulk_import)
     get_run_logger().info("published %s", paths.warehouse)
     data_docs.build(paths, str(run["run_id"]))
     return summary
 
 
 def run_under_lock(paths: DataPaths, run: dict[str, object],
-                   find_files: Callable[[], list[InboxFile]]) -> dict:
+                   find_files: Callable[[], InboxScan], bulk_import: bool = False) -> dict:
     """The steps both flows share, under the writer lock, with failures recorded."""
     run_id = str(run["run_id"])
     with writer_lock(paths, run_id), _RunLog(paths, run_id):
         raw_archive.remove_partial_copies(paths)
         try:
             run_state.mark(paths, run_id, "archive")
-            files = find_files()
+            scan = find_files()
+            files = scan.new
             if not files and paths.warehouse.exists():
                 # Nothing new: the published figures stand; only the run is recorded.
                 summary = {**run, "files_seen": 0, "files_loaded": 0, "files_rejected": 0,
                            "rows_loaded": 0, "rows_rejected": 0, "status": "succeeded",
                            "finished_at": local_now()}
-                warehouse.publish_run_record(paths, summary)
+                warehouse.publish_run_record(paths, summary, scan.duplicates)
                 run_state.mark(paths, run_id, "done")
                 return summary
             run_state.mark(paths, run_id, "extract")
@@ -109,7 +105,8 @@ def run_under_lock(paths: DataPaths, run: dict[str, object],
                 results += extract_chunk(files[start:start + CHUNK], paths)
             run_state.mark(paths, run_id, "validate")
             batch = validate(results)
-            summary = load_and_publish(batch, paths, {**run, "files_seen": len(files)})
+            summary = load_and_publish(batch, paths, {**run, "files_seen": len(files)},
+                                       scan.duplicates, bulk_import)
         except Exception as exc:
             get_run_logger().error("run %s failed: %s", run_id, exc)
             warehouse.publish_run_record(paths, {**run, "status": "failed",
@@ -172,10 +169,11 @@ def nightly(data_dir: str = "data", warehouse_path: str | None = None,
     """Load what is new in the inbox. `import_history`: the files are a bulk import of past
     reports, whose timeliness is judged by their own date lines, not by when they arrive."""
     paths = DataPaths.of(data_dir, warehouse_path, inbox)
+    use_area(paths.data_dir)
     run = _start("nightly", trigger, {"data_dir": data_dir, "inbox": str(paths.inbox),
                                       "warehouse": str(paths.warehouse),
                                       "import_history": import_history})
-    return run_under_lock(paths, run, lambda: archive_new_files(paths))
+    return run_under_lock(paths, run, lambda: archive_new_files(paths), import_history)
 
 
 @flow(name="backfill", log_prints=False)
@@ -184,6 +182,7 @@ def backfill(period_from: str, period_to: str, unit: str | None = None,
     """Read the archived files of these months again (after a parser or catalog fix, or a
     correction) and rebuild; the result equals a fresh build from the same files."""
     paths = DataPaths.of(data_dir, warehouse_path)
+    use_area(paths.data_dir)
     months = month_range(period_from, period_to)
     run = _start("backfill", "backfill", {"from": period_from, "to": period_to, "unit": unit,
                                           "data_dir": data_dir})

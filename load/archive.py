@@ -7,13 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from common.clock import local_from_timestamp
 from common.datafolder import DataPaths
-from extract.inbox import InboxFile
+from extract.inbox import InboxFile, unreadable_reason
+
+log = logging.getLogger(__name__)
 
 IGNORED_PREFIXES = (".", "~$")  # hidden files and Excel's lock files of open workbooks
 
@@ -37,9 +41,17 @@ class HashCache:
             json.loads(self.path.read_text()) if self.path.exists() else {})
         self.used: dict[str, str] = {}
 
-    def digest(self, path: Path) -> str:
+    @staticmethod
+    def _key(path: Path) -> str:
         stat = path.stat()
-        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        return f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+
+    def knows(self, path: Path) -> bool:
+        """Whether this inbox file was hashed before, unchanged."""
+        return self._key(path) in self.entries
+
+    def digest(self, path: Path) -> str:
+        key = self._key(path)
         digest = self.entries.get(key) or sha256_of(path)
         self.used[key] = digest
         return digest
@@ -73,6 +85,63 @@ def archive(path: Path, paths: DataPaths, sha256: str, seen_at: dt.datetime) -> 
     return InboxFile(path=str(path), sha256=sha256, archive_path=str(relative),
                      file_mtime=local_from_timestamp(path.stat().st_mtime),
                      first_seen_at=seen_at)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An inbox file whose content the warehouse already has under another name."""
+
+    path: str
+    sha256: str
+
+
+@dataclass
+class InboxScan:
+    new: list[InboxFile]  # to read: first sightings of their content (or unreadable)
+    duplicates: list[Duplicate]  # new names for content already loaded: not read again
+    files: int  # inbox files looked at
+
+
+def scan_inbox(paths: DataPaths, known: set[str], seen_at: dt.datetime) -> InboxScan:
+    """Archive every inbox file whose content the warehouse has not seen; note the new names
+    of content it has. A file the process cannot read is kept as an unreadable file (to be
+    recorded as rejected) and never stops the scan."""
+    hashes = HashCache(paths)
+    scan = InboxScan([], [], 0)
+    seen: set[str] = set()
+    candidates = inbox_files(paths.inbox) if paths.inbox.is_dir() else []
+    for path in candidates:
+        scan.files += 1
+        try:
+            was_known = hashes.knows(path)
+            digest = hashes.digest(path)
+            if digest not in known and digest not in seen:
+                scan.new.append(archive(path, paths, digest, seen_at))
+            elif not was_known:
+                scan.duplicates.append(Duplicate(str(path), digest))
+            seen.add(digest)
+        except OSError as exc:
+            log.warning("cannot read inbox file %s: %r", path, exc)
+            file = _unreadable(path, exc, seen_at)
+            if file.sha256 not in known and file.sha256 not in seen:
+                scan.new.append(file)
+                seen.add(file.sha256)
+    hashes.save(paths.inbox)
+    return scan
+
+
+def _unreadable(path: Path, exc: OSError, seen_at: dt.datetime) -> InboxFile:
+    """A file that cannot be copied, keyed by its name, size and time (its content cannot be
+    hashed): recorded once as rejected, read again when any of them changes."""
+    try:
+        stat = path.stat()
+        size, mtime_ns, mtime = stat.st_size, stat.st_mtime_ns, local_from_timestamp(
+            stat.st_mtime)
+    except OSError:
+        size, mtime_ns, mtime = 0, 0, seen_at
+    key = hashlib.sha256(f"{path.resolve()}|{size}|{mtime_ns}".encode()).hexdigest()
+    return InboxFile(path=str(path), sha256=f"unreadable-{key}", archive_path="",
+                     file_mtime=mtime, first_seen_at=seen_at, unreadable=unreadable_reason(exc))
 
 
 def remove_partial_copies(paths: DataPaths) -> int:

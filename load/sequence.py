@@ -5,7 +5,7 @@ tests all call `load_and_publish`; nothing else writes the warehouse's figures."
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from expectations.facts import validate_facts
 from expectations.findings import findings_frame
 from expectations.invariants import check_invariants
 from load import run_state, warehouse
+from load.archive import Duplicate
 from load.models import build_models
 from load.seeds import load_seeds
 from transform.batch import Batch
@@ -35,17 +36,19 @@ def rebuild_models(con: duckdb.DuckDBPyConnection) -> None:
     """Reference data and every model, from what the warehouse holds."""
     load_seeds(con)
     build_models(con)
-    warehouse.record_superseded(con)
-    warehouse.apply_column_comments(con)
+    warehouse.record_file_fates(con)
+    warehouse.apply_comments(con)
 
 
 def build(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch | None = None,
-          rules_file: Path | None = None, step: Steps = _untimed) -> dict[str, int]:
+          rules_file: Path | None = None, step: Steps = _untimed, bulk_import: bool = False
+          ) -> dict[str, int]:
     """Inside an open transaction: record the batch, rebuild every model, run the checks
     and the invariants. Raises (and the caller rolls back) when the result must not be
     published."""
     with step("stage: record files, raw rows, rejections"):
-        counts = warehouse.record_batch(con, run_id, batch) if batch is not None else {}
+        counts = warehouse.record_batch(con, run_id, batch, bulk_import) \
+            if batch is not None else {}
     with step("models: seeds, staging, intermediate, marts, reports"):
         rebuild_models(con)
     with step("validate facts: GX fact suites on every row"):
@@ -59,20 +62,23 @@ def build(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch | None = Non
 
 
 def load_and_publish(paths: DataPaths, run: dict[str, object], batch: Batch,
-                     rules_file: Path | None = None, step: Steps = _untimed
+                     rules_file: Path | None = None, step: Steps = _untimed,
+                     duplicates: Sequence[Duplicate] = (), bulk_import: bool = False
                      ) -> dict[str, object]:
     """One transaction: stage, rebuild, check; then publish the file atomically. Returns the
-    run's summary as recorded in etl_run."""
+    run's summary as recorded in etl_run. `bulk_import`: the batch is old reports imported
+    late (`baocao run --import-history`)."""
     run_id = str(run["run_id"])
     run_state.mark(paths, run_id, "load")
     with step("open the working copy"):
         con = warehouse.open_working_copy(paths)
     try:
         con.execute("begin")
-        counts = build(con, run_id, batch, rules_file, step)
+        counts = build(con, run_id, batch, rules_file, step, bulk_import)
         with step("record the run, commit"):
             summary = {**run, **counts, "status": "succeeded", "finished_at": local_now()}
             warehouse.record_run(con, summary)
+            warehouse.record_duplicates(con, run_id, duplicates)
             warehouse.record_publish(con, run_id)
             con.execute("commit")
     except Exception:

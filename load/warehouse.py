@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import shutil
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from common.clock import local_now
 from common.datafolder import DataPaths
 from expectations.findings import DQ_COLUMNS
 from extract.inbox import InboxFile
+from load.archive import Duplicate
 from load.models import create_tables
 from transform.batch import Batch
 
@@ -98,8 +101,10 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     con.unregister("_frame")
 
 
-def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> dict[str, int]:
+def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
+                 bulk_import: bool = False) -> dict[str, int]:
     """Insert the batch's files, raw rows, rejections and findings; returns counts.
+    `bulk_import`: the run imports old reports (their timeliness is judged by date line).
 
     A file already recorded (a backfill reads it again from the archive) keeps its id and
     first sighting; what was staged or rejected from it before is replaced."""
@@ -113,8 +118,8 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> d
             "reporter": getattr(ex, "reporter", None),
             "period_code": getattr(ex, "period_code", None),
             "report_date": getattr(ex, "report_date", None),
-            "exported_at": (getattr(ex, "exported_at", None) or f.file_mtime)
-            if result.kind == "one_stop" else None,
+            "exported_at": getattr(ex, "exported_at", None),
+            "exported_at_source": getattr(ex, "exported_at_source", None),
             "status": "rejected" if result.rejected else "loaded",
             "error": result.error,
             "rows_read": _rows_read(result) + (0 if ex is not None else rejected_rows),
@@ -130,11 +135,11 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch) -> d
         else:
             file_id = con.execute(
                 f"""insert into etl_file (path, archive_path, sha256, file_mtime, first_seen_at,
-                        first_seen_run, {', '.join(values)})
-                    values (?, ?, ?, ?, ?, ?, {', '.join('?' for _ in values)})
+                        first_seen_run, bulk_import, {', '.join(values)})
+                    values (?, ?, ?, ?, ?, ?, ?, {', '.join('?' for _ in values)})
                     returning file_id""",
                 [f.path, f.archive_path, f.sha256, f.file_mtime, f.first_seen_at, run_id,
-                 *values.values()]).fetchone()[0]
+                 bulk_import, *values.values()]).fetchone()[0]
         file_ids[f.sha256] = file_id
 
     def with_ids(frame: pd.DataFrame) -> pd.DataFrame:
@@ -174,13 +179,25 @@ def _rows_read(result) -> int:
     return ex.rows_read if hasattr(ex, "rows_read") else len(ex.rows)
 
 
-def record_superseded(con: duckdb.DuckDBPyConnection) -> None:
-    """Mark each workbook the models found replaced by a newer one as superseded (and a
-    former winner loaded again when its replacement went away)."""
+def record_duplicates(con: duckdb.DuckDBPyConnection, run_id: str,
+                      duplicates: Sequence[Duplicate]) -> None:
+    if duplicates:
+        con.executemany("insert into etl_duplicate values (?, ?, ?)",
+                        [[run_id, d.path, d.sha256] for d in duplicates])
+
+
+def record_file_fates(con: duckdb.DuckDBPyConnection) -> None:
+    """What the models decided about each file, in its record: a workbook replaced by a
+    newer one is superseded (a former winner is loaded again when its replacement went
+    away), and when a report counts as received, by which rule."""
     con.execute("""
         update etl_file set status = case when w.is_newest then 'loaded' else 'superseded' end
         from intermediate.int_workbook_winner w
         where etl_file.file_id = w.file_id""")
+    con.execute("""
+        update etl_file set received_at = r.received_at, received_rule = r.received_rule
+        from intermediate.int_workbook_received r
+        where etl_file.file_id = r.file_id""")
 
 
 def record_findings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
@@ -201,10 +218,11 @@ def record_publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     con.execute("delete from meta_publish")
     con.execute("""
         insert into meta_publish
-        select ?::timestamp, (select max(coalesce(exported_at, cast(report_date as timestamp),
-                                                  file_mtime))
-                              from etl_file where status = 'loaded'), ?""",
-                [local_now(), run_id])
+        select ?::timestamp,
+               (select max(coalesce(f.exported_at, cast(f.report_date as timestamp),
+                                    cast(p.end_date as timestamp)))
+                from etl_file f left join dim_period p using (period_code)
+                where f.status = 'loaded'), ?""", [local_now(), run_id])
 
 
 def files_for_backfill(published: Path, months: list[str], unit: str | None
@@ -222,26 +240,29 @@ def files_for_backfill(published: Path, months: list[str], unit: str | None
             )
             select f.path, f.sha256, f.archive_path, f.file_mtime, f.first_seen_at
             from etl_file f, span
-            where (f.kind = 'workbook' and f.period_code in (select unnest(?::varchar[]))
-                   and (?::varchar is null or f.unit_code = ?))
+            where f.archive_path <> ''  -- never copied: nothing archived to read again
+              and ((f.kind = 'workbook' and f.period_code in (select unnest(?::varchar[]))
+                    and (?::varchar is null or f.unit_code = ?))
                or (f.kind = 'one_stop' and f.file_id in (
                       select s.file_id from raw.dossier_row s
                       where cast(s.received_at as date) <= span.last_day
                         and (s.closed_at is null
                              or cast(s.closed_at as date) >= span.first_day)
                         and (?::varchar is null or s.unit_code = ?)))
-               or f.status = 'rejected'
+               or f.status = 'rejected')
             order by f.file_id""", [months, months, unit, unit, unit, unit]).fetchall()
     return [InboxFile(path=p, sha256=h, archive_path=a, file_mtime=m, first_seen_at=s)
             for p, h, a, m, s in rows]
 
 
-def publish_run_record(paths: DataPaths, run: dict[str, object]) -> None:
+def publish_run_record(paths: DataPaths, run: dict[str, object],
+                       duplicates: Sequence[Duplicate] = ()) -> None:
     """Record a run that changes no figure (it failed, or found nothing new) in the
     published warehouse: the same copy → write → atomic replace as a loading run."""
     con = open_working_copy(paths)
     try:
         record_run(con, run)
+        record_duplicates(con, str(run["run_id"]), duplicates)
     except Exception:
         con.close()
         raise
@@ -256,10 +277,47 @@ def publish(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> None:
     paths.working.replace(paths.warehouse)
 
 
-def apply_column_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """English and Vietnamese comments on the contract's columns, for BI users."""
-    text = resources.files("warehouse").joinpath("seeds", "column_comments.csv").read_text(
-        encoding="utf-8")
-    for row in csv.DictReader(text.splitlines()):
-        comment = f"{row['comment_en']} — {row['comment_vi']}".replace("'", "''")
-        con.execute(f"comment on column {row['relation']}.{row['column']} is '{comment}'")
+def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """Comments "English — Tiếng Việt" on the contract's tables, table macros and columns in
+    `main` (seeds table_comments.csv and column_comments.csv), for BI users: duckdb_tables(),
+    duckdb_functions() and duckdb_columns() show them.
+
+    A comment on a relation or column that `main` does not hold is skipped with a warning:
+    a failing COMMENT would abort the run's transaction, and a comment may be written before
+    the column it describes lands."""
+
+    def seed(name: str) -> list[dict[str, str]]:
+        text = resources.files("warehouse").joinpath("seeds", name).read_text(encoding="utf-8")
+        return list(csv.DictReader(text.splitlines()))
+
+    def literal(row: dict[str, str]) -> str:  # COMMENT takes no bound parameter
+        return "'" + f"{row['comment_en']} — {row['comment_vi']}".replace("'", "''") + "'"
+
+    kinds = dict(con.execute("""
+        select table_name, 'table' from duckdb_tables() where schema_name = 'main'
+        union all
+        select view_name, 'view' from duckdb_views()
+        where schema_name = 'main' and not internal
+        union all
+        select function_name, 'macro table' from duckdb_functions()
+        where schema_name = 'main' and function_type = 'table_macro' and not internal
+        """).fetchall())
+    columns = set(con.execute("""
+        select table_name, column_name from duckdb_columns()
+        where schema_name = 'main' and not internal""").fetchall())
+    absent = []
+    for row in seed("table_comments.csv"):
+        relation = row["relation"]
+        if relation in kinds:
+            con.execute(f'comment on {kinds[relation]} main."{relation}" is {literal(row)}')
+        else:
+            absent.append(relation)
+    for row in seed("column_comments.csv"):
+        relation, column = row["relation"], row["column"]
+        if (relation, column) in columns:
+            con.execute(f'comment on column main."{relation}"."{column}" is {literal(row)}')
+        else:
+            absent.append(f"{relation}.{column}")
+    if absent:
+        logging.getLogger(__name__).warning(
+            "comments skipped, no such relation or column in main: %s", ", ".join(absent))

@@ -12,20 +12,22 @@ and month so that the findings it causes can be told apart, and one real nightly
 | Long Phước (ubnd_25220)  | 2022-M03 | Tết gifts of the month typed as 'khoảng 15'            |
 | —                        | —        | an .xls that is not a workbook at all                 |
 
-The cells are found with the project's own reader, and edited with openpyxl; every file
-keeps its modification time (the pipeline dates a report by it) unless the breakage is
-the date itself.
+The cells are found with the project's own reader, and edited with openpyxl and saved as
+the demo saves its workbooks (no wall clock in the file); every file keeps its modification
+time (the pipeline dates a report by it) unless the breakage is the date itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
 
+from baocao.demo.timeline import arrive
+from baocao.demo.xlsx import save_workbook
+from common.clock import local_from_timestamp
 from common.datafolder import DataPaths
 from extract.problems import FileRejected
 from extract.workbook import WorkbookExtract, read_workbook
@@ -35,7 +37,7 @@ DOSE_EXCESS = 25
 CUMULATIVE_GAP = ("ubnd_25219", "2022-M09", "food_safety_inspected")
 GAP = 3
 LATE = ("ubnd_25245", "2022-M04")
-LATE_ARRIVAL = dt.datetime(2022, 4, 20, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+LATE_ARRIVAL = dt.datetime(2022, 4, 20, 10, 30)  # local time
 MISSING = ("ubnd_25249", "2022-M06")
 OUTLIER = ("ubnd_25237", "2022-M07", "food_safety_inspected")
 OUTLIER_EXTRA = 20
@@ -70,15 +72,13 @@ def demo_reports(inbox: Path) -> dict[tuple[str, str], Report]:
     return reports
 
 
-def _edit(path: Path, sheet: str, cells: dict[str, object],
-          mtime: dt.datetime | None = None) -> None:
-    """Write cells and keep the file's modification time (or set a new one)."""
-    stamp = mtime.timestamp() if mtime else path.stat().st_mtime
+def _edit(path: Path, sheet: str, cells: dict[str, object]) -> None:
+    """Write cells and keep the file's arrival: its modification time."""
+    arrived = local_from_timestamp(path.stat().st_mtime)
     book = load_workbook(path)
     for address, value in cells.items():
         book[sheet][address] = value
-    book.save(path)
-    os.utime(path, (stamp, stamp))
+    arrive(save_workbook(book, path, arrived), arrived)
 
 
 def break_inbox(inbox: Path) -> None:
@@ -96,7 +96,7 @@ def break_inbox(inbox: Path) -> None:
     _edit(gap.path, gap.extract.sheet, {row["cumulative_cell"]: row["cumulative"] + GAP})
 
     late = reports[LATE]
-    os.utime(late.path, (LATE_ARRIVAL.timestamp(), LATE_ARRIVAL.timestamp()))
+    arrive(late.path, LATE_ARRIVAL)
 
     reports[MISSING].path.unlink()
 

@@ -1,5 +1,5 @@
-"""Tiny real input files for tests: one-stop exports and report workbooks, written with
-openpyxl and the csv module from inline rows."""
+"""Tiny real input files for tests: one-stop exports and report workbooks from inline rows,
+written as the demo inbox writes its files (`baocao.demo`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,19 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
+from baocao.demo.exports import write_csv
+from baocao.demo.template import (
+    HEADERS,
+    MOTTO,
+    NATION,
+    ON_BEHALF,
+    PREPARED_BY,
+    ROMAN,
+    SECTIONS,
+    TITLE,
+    TOWN_COUNCIL,
+)
+from baocao.demo.xlsx import write_rows
 
 ONE_STOP_HEADER = ["STT", "Mã hồ sơ", "Tên thủ tục", "Lĩnh vực", "Người nộp", "Số CCCD",
                    "Đơn vị tiếp nhận", "Hình thức nộp", "Mức độ", "Ngày tiếp nhận",
@@ -24,13 +36,7 @@ def dossier(code: str, received: str, due: str = "", finished: str = "",
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[object]], sheet: str = "Sheet1") -> Path:
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet
-    for row in rows:
-        ws.append(list(row))
-    book.save(path)
-    return path
+    return write_rows(path, rows, sheet)
 
 
 def csv_bytes(rows: Sequence[Sequence[object]], delimiter: str = ",",
@@ -41,24 +47,22 @@ def csv_bytes(rows: Sequence[Sequence[object]], delimiter: str = ",",
 
 
 def write_one_stop_csv(path: Path, dossiers: Sequence[Sequence[object]]) -> Path:
-    path.write_bytes(csv_bytes([ONE_STOP_HEADER, *dossiers]))
-    return path
+    return write_csv(path, [ONE_STOP_HEADER, *dossiers])
 
 
 def workbook_rows(reporter_line: str, period_line: str, indicators: Sequence[Sequence[object]],
                   date_line: str = "Long Thủy, ngày 14 tháng 9 năm 2022") -> list[list[object]]:
     """The usual template: title block, header on row 7, indicator rows, signature."""
     return [
-        ["UBND THỊ XÃ PHƯỚC LONG", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
-        [reporter_line, None, None, None, "Độc lập - Tự do - Hạnh phúc"],
+        [TOWN_COUNCIL, None, None, None, NATION],
+        [reporter_line, None, None, None, MOTTO],
         [None, None, None, None, date_line],
-        ["BÁO CÁO SỐ LIỆU KẾT QUẢ THỰC HIỆN CÔNG TÁC DÂN VẬN CHÍNH QUYỀN"],
+        [TITLE],
         [period_line],
         [],
-        ["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện trong tháng", "Lũy kế",
-         "Tỷ lệ (%)", "Ghi chú"],
-        ["I", "Y TẾ"],
+        list(HEADERS[0]),
+        [ROMAN[0], SECTIONS["health"]],
         *[[str(i + 1), *row] for i, row in enumerate(indicators)],
         [],
-        ["NGƯỜI LẬP BIỂU", None, None, None, "TM. ỦY BAN NHÂN DÂN"],
+        [PREPARED_BY, None, None, None, ON_BEHALF],
     ]

@@ -86,3 +86,18 @@ def test_a_one_stop_export_is_counted(tmp_path):
 def test_a_missing_file(tmp_path):
     code, out = check(tmp_path / "khong co.xlsx")
     assert (code, "Không có tệp" in out) == (1, True)
+
+
+def test_a_problem_repeated_on_many_rows_is_one_line(tmp_path):
+    """An export whose channel words the reader does not know: one line with the count and
+    the first cells, in row order, not one line per row."""
+    path = write_one_stop_csv(tmp_path / "kenh la.csv", [
+        dossier(f"A{i}", "01/09/2022 08:00", "06/09/2022", channel="Tại quầy")
+        for i in range(1, 121)] + [dossier("B1", "01/09/2022 08:00", "06/09/2022")])
+    code, out = check(path)
+    assert code == 1
+    assert "Các vấn đề (120)" in out
+    (line,) = re.findall(r"│ Lỗi │ — │ ([^│]+?) │ ([^│]+?) │", out)
+    assert line == ("H2, H3, H4, H5, H6, … và 115 ô khác",
+                    "Hình thức nộp không xác định (ở 120 dòng)")
+    assert "Kết quả: 120 lỗi" in out

@@ -89,8 +89,11 @@ def test_report_one_stop_is_one_stop_between_for_each_period(demo_db):
                  from one_stop_between(p.start_date, p.end_date)) b
         join report_one_stop r on r.period_code = p.period_code and r.unit_key = b.unit_key
              and r.scope = b.scope
-        where p.year = 2022""").fetchone()
-    periods = demo_db.execute("select count(*) from dim_period where year = 2022").fetchone()[0]
+        where p.year = 2022 and p.start_date <= (select data_as_of from meta_publish)
+        """).fetchone()
+    # Periods that begin after the newest export have no rows (reports never pretend).
+    periods = demo_db.execute("select count(*) from dim_period where year = 2022 and start_date"
+                              " <= (select data_as_of from meta_publish)").fetchone()[0]
     assert (differing, compared) == (0, periods * 9 * 2)  # the province, town and 7 communes
 
 
@@ -154,7 +157,8 @@ def test_online_share_earns_full_points_from_half():
         select 1 as unit_key, '1' as unit_code, 'x' as unit_name, 'p' as period_code,
                'unit' as scope, 100 as received_total, n as received_new,
                online as received_online, 0 as resolved_early, 0 as resolved_on_time,
-               0 as withdrawn, 0 as pending_within_due
+               0 as withdrawn, 0 as pending_within_due, true as complete,
+               'month' as period_type
         from (values (100, 25), (100, 50), (100, 80), (0, 0)) v(n, online)""")
     con.execute(model("main.report_service_index").sql)
     assert con.execute("select online_rate, online_points, online_max_points"

@@ -168,7 +168,7 @@ def test_missing_and_late_reports(broken_db, demo_db):
 def test_town_reporting_rates(broken_db):
     rates = {r[0]: r[1:] for r in broken_db.execute("""
         select period_code, expected_reports, loaded_reports, missing_reports,
-               on_time_reports, reporting_rate, on_time_rate
+               on_time_reports, reporting_rate, on_time_reporting_rate
         from report_submission_rate where unit_code = '688' and scope = 'area'
           and period_code in ('2022-M04', '2022-M06', '2022-Q2')""").fetchall()}
     assert rates == {

@@ -3,6 +3,8 @@ run; and no personal data from the inputs in the page, the Data Docs or dq_resul
 
 from __future__ import annotations
 
+import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from baocao.cli import app
+from common.datafolder import DataPaths
 from common.text import fold
 from tests.broken_demo import (
     DOSE,
@@ -22,6 +25,7 @@ from tests.broken_demo import (
     broken_run,
     demo_reports,
 )
+from tests.builders import dossier, write_one_stop_csv
 from tests.personal_data import fragments, personal_values
 
 
@@ -186,3 +190,70 @@ def _signers(inbox: Path) -> set[str]:
         names |= {c for r in rows[start:] for c in r
                   if isinstance(c, str) and c != c.upper() and len(c) >= 6}
     return names
+
+
+NEW_EXPORT = "hoso kenh la.csv"
+COPY = "ban sao gui lai.xlsx"
+
+
+@pytest.fixture(scope="module")
+def second_night(broken, tmp_path_factory) -> DataPaths:
+    """A copy of the broken demo's data folder after a second night, whose inbox holds a new
+    export with channel words the reader does not know on 120 rows (one good row), and a
+    renamed copy of a workbook loaded the first night."""
+    data = tmp_path_factory.mktemp("second") / "data"
+    shutil.copytree(broken.data_dir, data, ignore=shutil.ignore_patterns("work", "inbox"))
+    inbox = data / "inbox"
+    inbox.mkdir()
+    write_one_stop_csv(inbox / NEW_EXPORT, [
+        dossier(f"A{i}", "01/09/2022 08:00", "06/09/2022", channel="Tại quầy")
+        for i in range(1, 121)] + [dossier("B1", "01/09/2022 08:00", "06/09/2022")])
+    shutil.copy(demo_reports(broken.inbox)[DOSE].path, inbox / COPY)
+    done = CliRunner().invoke(app, ["run", "--data-dir", str(data)])
+    assert done.exit_code == 0, done.output
+    return DataPaths.of(data)
+
+
+def quality_page(paths: DataPaths, out: Path, *options: str) -> tuple[str, _Page]:
+    done = CliRunner().invoke(app, ["quality", *options, "--data-dir", str(paths.data_dir),
+                                    "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    html = out.read_text(encoding="utf-8")
+    parsed = _Page()
+    parsed.feed(html)
+    return html, parsed
+
+
+def test_a_file_rejected_yesterday_and_still_rejected_shows_today(second_night, tmp_path):
+    _, parsed = quality_page(second_night, tmp_path / "q.html", "--run", "last")
+    rows = rows_of(parsed, "Không gắn với đơn vị nào")
+    (unreadable,) = [r for r in rows if r[2] == UNREADABLE]
+    assert unreadable[0] == "Lỗi" and "đến nay vẫn bị từ chối" in unreadable[5]
+    # Rows rejected by the first night are that night's: not on today's page …
+    assert not [r for r in rows_of(parsed, "UBND phường Long Phước")
+                if NOT_A_NUMBER_TEXT in r[5]]
+    # … but on the page of the last two nights.
+    _, both = quality_page(second_night, tmp_path / "q2.html", "--runs", "2")
+    assert [r for r in rows_of(both, "UBND phường Long Phước") if NOT_A_NUMBER_TEXT in r[5]]
+    assert [r for r in rows_of(both, "Không gắn với đơn vị nào") if r[2] == UNREADABLE]
+
+
+def test_a_problem_on_many_rows_is_one_line_in_row_order(second_night, tmp_path):
+    html, parsed = quality_page(second_night, tmp_path / "q.html")
+    (row,) = [r for r in rows_of(parsed, "Không gắn với đơn vị nào")
+              if r[2] == NEW_EXPORT and "Hình thức nộp" in r[5]]
+    assert row[5] == "Hình thức nộp không xác định (ở 120 dòng)"
+    # Numerically: H2 … H21, never H10, H100, H101 …
+    assert row[4] == ", ".join(f"H{n}" for n in range(2, 22)) + ", … và 100 ô khác"
+    assert len(html) < 50_000
+
+
+def test_status_tells_what_became_of_each_file_of_the_second_night(broken, second_night):
+    done = CliRunner().invoke(app, ["status", "--runs", "1", "--data-dir",
+                                    str(second_night.data_dir)], env={"COLUMNS": "300"})
+    assert done.exit_code == 0, done.output
+    original = demo_reports(broken.inbox)[DOSE].path.name
+    assert (f"• {COPY} (UBND phường Thác Mơ, tháng 05/2022): trùng nội dung với tệp "
+            f"{original} (bỏ qua)") in done.output
+    assert re.search(rf"• {NEW_EXPORT} \(danh sách hồ sơ một cửa\): đã nạp \(1 dòng; 120 "
+                     r"dòng bị loại\)", done.output)

@@ -22,6 +22,7 @@ def admin_units(units: tuple[AdminUnit, ...]) -> pd.DataFrame:
         "unit_key": unit_key(u), "unit_code": u.unit_code, "unit_name": u.unit_name,
         "unit_type": u.unit_type, "level": u.level, "parent_code": u.parent_code,
         "valid_from": u.valid_from, "valid_to": u.valid_to, "successor_code": u.successor_code,
+        "in_area": u.in_area,
     } for u in units])
 
 
@@ -78,8 +79,10 @@ def ratios() -> pd.DataFrame:
 def reporters() -> pd.DataFrame:
     return pd.DataFrame([{
         "reporter": r.reporter, "unit_code": r.unit_code, "name_vi": r.name_vi,
-        "scope": r.scope, "expected_from": r.expected_from,
-    } for r in load_reporters().values()])
+        "scope": r.scope, "valid_from": r.valid_from, "valid_to": r.valid_to,
+    } for r in load_reporters().values()], columns=["reporter", "unit_code", "name_vi", "scope",
+                                                    "valid_from", "valid_to"]).astype(
+        {"valid_from": "datetime64[s]", "valid_to": "datetime64[s]"})
 
 
 def civil_service_days(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR + 1

@@ -12,7 +12,7 @@ create table if not exists main.etl_file (
     reporter varchar,
     period_code varchar,                 -- workbooks: the month reported
     report_date date,                    -- workbooks: the date line of the title block
-    exported_at timestamp,               -- one-stop: title block 'Ngày xuất', else file_mtime
+    exported_at timestamp,               -- one-stop: when the export was taken (export_age)
     file_mtime timestamp not null,       -- modification time when first seen (local time)
     first_seen_at timestamp not null,
     first_seen_run varchar not null,
@@ -22,3 +22,8 @@ create table if not exists main.etl_file (
     rows_loaded integer,
     rows_rejected integer
 );
+-- Added after the first release; older warehouses gain them here.
+alter table main.etl_file add column if not exists exported_at_source varchar;
+alter table main.etl_file add column if not exists bulk_import boolean;
+alter table main.etl_file add column if not exists received_at timestamp;
+alter table main.etl_file add column if not exists received_rule varchar;

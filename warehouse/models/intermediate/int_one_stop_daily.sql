@@ -39,13 +39,19 @@ events as (
            count(*) filter (where outcome = 'withdrawn') as withdrawn
     from d where c is not null group by all
     union all by name
-    -- (greatest() skips nulls: a dossier without a due date is never overdue)
+    -- (greatest() skips nulls: a dossier without a due date is never overdue). Only up to
+    -- the newest export: whether a dossier open in it was closed on time after it is not
+    -- known, so it never becomes "overdue" in periods the data does not reach.
     select unit_key, field, greatest(r, u + 1) as day, count(*) as overdue
-    from d where u is not null and greatest(r, u + 1) < coalesce(c, date '9999-12-31')
+    from d, intermediate.int_data_horizon h
+    where u is not null and greatest(r, u + 1) < coalesce(c, date '9999-12-31')
+      and greatest(r, u + 1) <= h.one_stop_day
     group by all
     union all by name
     select unit_key, field, c as day, -count(*) as overdue
-    from d where u is not null and greatest(r, u + 1) < c group by all
+    from d, intermediate.int_data_horizon h
+    where u is not null and greatest(r, u + 1) < c and greatest(r, u + 1) <= h.one_stop_day
+    group by all
 ),
 daily as (  -- a count for every kind of event, 0 where the day had none
     select unit_key, field, day, coalesce(sum(columns(* exclude (unit_key, field, day))), 0)

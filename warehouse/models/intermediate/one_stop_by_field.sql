@@ -12,6 +12,8 @@ select u.unit_key, u.unit_code, u.unit_name, f.period_code, f.scope, f.field,
        f.pending_overdue,
        (f.resolved_early + f.resolved_on_time) / nullif(f.resolved_total, 0) as on_time_rate,
        f.received_online / nullif(f.received_new, 0) as online_rate,
-       f.eligible_online / nullif(f.eligible_new, 0) as online_rate_eligible
+       f.eligible_online / nullif(f.eligible_new, 0) as online_rate_eligible,
+       coalesce(f.last_day < (select one_stop_day from intermediate.int_data_horizon), false)
+           as complete
 from intermediate.one_stop_figures(windows) f
 join main.dim_admin_unit u using (unit_key);

@@ -35,7 +35,10 @@ select units.unit_key, units.unit_code, units.unit_name, units.period_code, unit
        coalesce(pending_overdue, 0) as pending_overdue,
        (resolved_early + resolved_on_time) / nullif(resolved_total, 0) as on_time_rate,
        received_online / nullif(received_new, 0) as online_rate,
-       eligible_online / nullif(eligible_new, 0) as online_rate_eligible
+       eligible_online / nullif(eligible_new, 0) as online_rate_eligible,
+       -- complete: the newest export was taken after the window's last day
+       coalesce(units.last_day < (select one_stop_day from intermediate.int_data_horizon),
+                false) as complete
 from units
 left join counted
   on counted.period_code is not distinct from units.period_code

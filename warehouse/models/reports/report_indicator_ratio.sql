@@ -3,7 +3,7 @@
 create or replace table main.report_indicator_ratio as
 select n.unit_key, n.unit_code, n.unit_name, n.period_code, n.scope, r.ratio_code, r.name_vi,
        n.actual_value as numerator, d.actual_value as denominator,
-       n.actual_value / nullif(d.actual_value, 0) as rate
+       n.actual_value / nullif(d.actual_value, 0) as rate, n.complete, n.period_type
 from main.dim_ratio r
 join main.report_indicator n on n.indicator_code = r.numerator
 join main.report_indicator d

@@ -16,6 +16,7 @@ with component as (
 ),
 rates as (
     select unit_key, unit_code, unit_name, period_code, scope, received_total, received_new,
+           complete, period_type,
            (resolved_early + resolved_on_time + withdrawn + pending_within_due)
                / nullif(received_total, 0) as progress_rate,
            received_online / nullif(received_new, 0) as online_rate
@@ -31,6 +32,7 @@ select r.unit_key, r.unit_code, r.unit_name, r.period_code, r.scope,
        r.online_rate,
        case when r.online_rate >= c.online_full_at then 1
             else r.online_rate / c.online_full_at end * c.online_max as online_points,
-       c.online_max as online_max_points
+       c.online_max as online_max_points,
+       r.complete, r.period_type
 from rates r, component c
 order by r.period_code, r.unit_code, r.scope;
