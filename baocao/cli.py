@@ -333,3 +333,25 @@ def form_06a(
     note = form06a.footnote(form)
     if note:
         console.print(note)
+
+
+@app.command()
+def init(area: Annotated[str, typer.Option("--area", help="Mã địa bàn: tỉnh hoặc xã, phường "
+                                           "sau 01/7/2025 (75, 25220), tỉnh hoặc huyện trước đó "
+                                           "(70, 688).")],
+         data_dir: DataDir = Path("data")) -> None:
+    """Cho thư mục dữ liệu biết địa bàn nó phục vụ: ghi DATA_DIR/baocao.toml."""
+    from common.area import Area, write_config
+    from common.units import UnknownArea, area_kind, area_name
+
+    try:
+        kind = area_kind(area)
+    except UnknownArea as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    name = area_name(area)
+    path = write_config(data_dir, Area(area.strip()), name)
+    generation = "sau 01/7/2025" if kind.endswith("2025") else "trước 01/7/2025"
+    console.print(f"Đã ghi {path}: thư mục dữ liệu phục vụ {name} (mã {area.strip()}, đơn vị "
+                  f"hành chính {generation}). Thêm các phòng, ban gửi báo cáo vào mục "
+                  "[[departments]] của tệp này nếu có.", markup=False)

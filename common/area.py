@@ -82,6 +82,13 @@ def current_area() -> Area:
     return _current
 
 
+def use_default_area() -> Area:
+    """Serve Phước Long town, as a data folder without configuration does."""
+    global _current
+    _current = DEFAULT
+    return _current
+
+
 def write_config(data_dir: Path, area: Area, name: str) -> Path:
     """baocao.toml for an area, with its departments (none: staff add them)."""
     lines = [f"# baocao: {name}", "[area]", f'code = "{area.code}"', ""]

@@ -15,7 +15,7 @@ from pathlib import Path
 from common.area import Area, current_area
 from common.seeds import seed_rows
 from common.text import fold
-from common.units import area_units
+from common.units import area_kind, area_units
 
 # An indicator catalog kept outside the package (staff's copy of indicators.csv), if set.
 CATALOG_ENV = "BAOCAO_CATALOG"
@@ -100,7 +100,8 @@ def load_reporters() -> dict[str, Reporter]:
 @cache
 def reporters_of(area: Area) -> dict[str, Reporter]:
     units = area_units(area.code)
-    me = next(u for u in units if u.unit_code == area.code and u.in_area)
+    me = next(u for u in units if u.unit_code == area.code
+               and (u.valid_from is not None) == area_kind(area.code).endswith("2025"))
     reporters = {}
     for u in units:
         if u.level == "commune" and u.in_area:

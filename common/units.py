@@ -113,7 +113,9 @@ def area_kind(code: str) -> str:
 
 def area_name(code: str) -> str:
     """The area's own unit name, e.g. 'Tỉnh Đồng Nai'."""
-    unit = next(u for u in area_units(code) if u.unit_code == code and u.in_area)
+    current = area_kind(code).endswith("2025")
+    unit = next(u for u in area_units(code) if u.unit_code == code
+                and (u.valid_from is not None) == current)
     return unit.unit_name
 
 

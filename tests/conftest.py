@@ -22,6 +22,16 @@ def prefect_server():
         yield
 
 
+@pytest.fixture(autouse=True)
+def default_area():
+    """Each test starts serving Phước Long town, whatever area a test before it served."""
+    from common.area import use_default_area
+
+    use_default_area()
+    yield
+    use_default_area()
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The field guide and tools beside the checkout (`../shared`)."""
