@@ -53,7 +53,7 @@ def check_file(path: Path) -> Checked:
     problems = list(result.problems)
     batch = None
     if not result.rejected:
-        batch = validate_batch(build_batch([result]), pd.Timestamp(local_now()))
+        batch = validate_batch(build_batch([result]), pd.Timestamp(local_now()), engine="sql")
         problems += _validation_problems(batch)
     problems.sort(key=lambda p: (p.row_number or 0, p.cell or ""))
     return Checked(path.name, result, batch, problems)

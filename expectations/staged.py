@@ -9,14 +9,18 @@ to files by their sha256.
 from __future__ import annotations
 
 import json
+import logging
 
 import pandas as pd
 
+from common.seeds import setting
 from expectations.findings import FINDING_COLUMNS, Finding, as_json
 from expectations.gx_suites import for_gx, suite_columns, suite_params, validate
+from expectations.suite_sql import validate_sql
 from extract.problems import Problem, ProblemList
 from transform.batch import REJECTED_COLUMNS, Batch, empty_frame, staged_dossiers
 
+log = logging.getLogger(__name__)
 STAGED_DQ_COLUMNS = ["sha256", *FINDING_COLUMNS]
 SUITE_OF_KIND = {"one_stop": "one_stop_export", "workbook": "commune_workbook"}
 # A file whose rows are mostly rejected is wrong as a whole (a renamed column, another
@@ -24,11 +28,16 @@ SUITE_OF_KIND = {"one_stop": "one_stop_export", "workbook": "commune_workbook"}
 MOSTLY_REJECTED = 0.5
 
 
-def validate_batch(batch: Batch, now: pd.Timestamp) -> Batch:
-    """The batch with its rows validated: failing rows rejected, findings recorded."""
+def validate_batch(batch: Batch, now: pd.Timestamp, engine: str = "auto") -> Batch:
+    """The batch with its rows validated: failing rows rejected, findings recorded.
+
+    `engine`: 'gx' validates every row with Great Expectations; 'sql' with the suites'
+    SQL translation (`expectations.suite_sql`, the same findings, a fraction of the time
+    and memory, no GX start-up); 'auto' uses GX up to `gx_row_limit` rows of a kind and
+    SQL beyond (a bulk import of a province's year)."""
     params = suite_params(now + pd.Timedelta(days=1))
-    dossiers, bad_d, dq_d = _validated(batch.dossiers, "one_stop_export", params)
-    indicators, bad_i, dq_i = _validated(batch.indicators, "commune_workbook", params)
+    dossiers, bad_d, dq_d = _validated(batch.dossiers, "one_stop_export", params, engine)
+    indicators, bad_i, dq_i = _validated(batch.indicators, "commune_workbook", params, engine)
     rejected = [r for r in (batch.rejected_rows, bad_d, bad_i) if len(r)]
     all_rejected = pd.concat(rejected, ignore_index=True) if rejected else None
     dq = [d for d in (dq_d, dq_i, _rows_loaded(batch, all_rejected)) if len(d)]
@@ -70,14 +79,18 @@ def _rows_loaded(batch: Batch, rejected: pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=STAGED_DQ_COLUMNS)
 
 
-def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object]
+def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object], engine: str
                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Validate all files' rows at once; drop rows failing error expectations."""
     if frame.empty:
         return frame, empty_frame(REJECTED_COLUMNS), empty_frame(STAGED_DQ_COLUMNS)
     frame = frame.reset_index(drop=True)
     checked = frame[[c for c in frame.columns if c in suite_columns(suite)]]
-    findings = validate(for_gx(checked, suite), suite, params)
+    if engine == "auto":
+        engine = "gx" if len(frame) <= int(setting("gx_row_limit")) else "sql"
+        log.info("validating %d rows of %s with %s", len(frame), suite, engine)
+    run = validate if engine == "gx" else validate_sql
+    findings = run(for_gx(checked, suite), suite, params)
     bad_rows: dict[int, str] = {}
     for finding in findings:
         if finding.severity == "error" and not finding.success:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract import file_guard
 from extract.export_age import export_age
 from extract.one_stop import (
     OneStopExtract,
@@ -95,6 +96,9 @@ def unreadable_reason(exc: OSError) -> str:
 
 
 def _read(file: InboxFile, path: Path) -> FileResult:
+    refused = file_guard.refusal(path, file.path)  # before any parser sees the bytes
+    if refused is not None:
+        return FileResult(file, "unknown", None, [refused], rejected=True)
     suffix = Path(file.path).suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePath
 from typing import BinaryIO
-from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+from defusedxml import DefusedXmlException, ElementTree
 
 from common.catalog import Catalog, load_catalog
 from common.text import fold
@@ -475,7 +475,7 @@ class _UnreadCells:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as book:
                 xml = book.read(_xlsx_sheet_part(book, self.sheet))
-        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, DefusedXmlException):
             return {}  # an .ods, or a sheet we cannot locate: nothing more to learn
         if b"<f" not in xml and b't="e"' not in xml:
             return {}  # no formula, no error: every blank cell is blank

@@ -274,7 +274,7 @@ def test_nightly_loads_a_windows_1258_export_as_its_utf8_twin(tmp_path):
         summary = run_nightly(paths)
         assert (summary["status"], summary["files_rejected"]) == ("succeeded", 0)
         with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-            facts = con.execute("select dossier_code, unit_code, channel, outcome"
+            facts = con.execute("select dossier_code, unit_key, channel, outcome"
                                 " from main.fact_dossier order by 1").fetchall()
         loaded[encoding] = (summary["rows_loaded"], summary["rows_rejected"], facts)
     assert loaded["cp1258"] == loaded["utf-8"]
