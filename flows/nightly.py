@@ -19,13 +19,14 @@ from prefect.runtime import flow_run
 
 from common.area import use_area
 from common.clock import local_now
-from common.datafolder import DataPaths
+from common.datafolder import DataPaths, private_file
 from common.periods import month_range
+from common.seeds import setting
 from expectations import data_docs
 from expectations.staged import validate_batch
 from extract.inbox import FileResult, InboxFile, extract_file
 from load import archive as raw_archive
-from load import run_state, sequence, warehouse
+from load import inbox_hygiene, notify, purge, run_state, sequence, warehouse
 from load.archive import Duplicate, InboxScan
 from load.lock import writer_lock
 from transform.batch import Batch, build_batch
@@ -46,9 +47,12 @@ def archive_new_files(paths: DataPaths) -> InboxScan:
 @task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> InboxScan:
     """The archived files a backfill of these months (and unit) must read again."""
-    files = warehouse.files_for_backfill(paths.warehouse, months, unit)
+    files, purged = warehouse.files_for_backfill(paths.warehouse, months, unit)
     get_run_logger().info("backfill: %d archived files to read again", len(files))
-    return InboxScan(files, [], len(files))
+    if purged:
+        get_run_logger().warning("backfill: %d files it would read again were purged from the"
+                                 " archive; their rows stay as loaded", len(purged))
+    return InboxScan(files, [], len(files), purged=purged)
 
 
 @task(cache_policy=NO_CACHE)
@@ -81,15 +85,32 @@ def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object],
     return summary
 
 
+def _extract_all(files: list[InboxFile], paths: DataPaths, parallel: bool
+                 ) -> list[FileResult]:
+    """Every file read, in chunks: one after another in this process, or all submitted at
+    once to the flow's task runner (a Dask cluster) when it runs them in parallel."""
+    chunks = [files[start:start + CHUNK] for start in range(0, len(files), CHUNK)]
+    if not parallel:
+        return [r for chunk in chunks for r in extract_chunk(chunk, paths)]
+    futures = [extract_chunk.submit(chunk, paths) for chunk in chunks]
+    return [r for future in futures for r in future.result()]
+
+
 def run_under_lock(paths: DataPaths, run: dict[str, object],
-                   find_files: Callable[[], InboxScan], bulk_import: bool = False) -> dict:
-    """The steps both flows share, under the writer lock, with failures recorded."""
+                   find_files: Callable[[], InboxScan], bulk_import: bool = False,
+                   parallel: bool = False,
+                   after_publish: Callable[[InboxScan], object] = lambda scan: None) -> dict:
+    """The steps both flows share, under the writer lock, with failures recorded (and
+    alerted). `after_publish`: what to do with the scanned files once the run published."""
     run_id = str(run["run_id"])
-    with writer_lock(paths, run_id), _RunLog(paths, run_id):
+    paths.ensure()  # owner-only before the first file is written: personal data
+    with writer_lock(paths, run_id), _RunLog(paths, run_id), paths.publishing():
         raw_archive.remove_partial_copies(paths)
         try:
             run_state.mark(paths, run_id, "archive")
             scan = find_files()
+            if scan.purged:  # told to staff in the run's record; the run goes on
+                run = {**run, "error": purge.unreadable_message(scan.purged)}
             files = scan.new
             if not files and paths.warehouse.exists():
                 # Nothing new: the published figures stand; only the run is recorded.
@@ -97,23 +118,26 @@ def run_under_lock(paths: DataPaths, run: dict[str, object],
                            "rows_loaded": 0, "rows_rejected": 0, "status": "succeeded",
                            "finished_at": local_now()}
                 warehouse.publish_run_record(paths, summary, scan.duplicates)
+                after_publish(scan)
                 run_state.mark(paths, run_id, "done")
                 return summary
             run_state.mark(paths, run_id, "extract")
-            results: list[FileResult] = []
-            for start in range(0, len(files), CHUNK):
-                results += extract_chunk(files[start:start + CHUNK], paths)
+            results = _extract_all(files, paths, parallel)
             run_state.mark(paths, run_id, "validate")
             batch = validate(results)
             summary = load_and_publish(batch, paths, {**run, "files_seen": len(files)},
                                        scan.duplicates, bulk_import)
         except Exception as exc:
             get_run_logger().error("run %s failed: %s", run_id, exc)
-            warehouse.publish_run_record(paths, {**run, "status": "failed",
-                                                 "finished_at": local_now(),
-                                                 "error": f"{type(exc).__name__}: {exc}"})
-            run_state.mark(paths, run_id, "failed")
+            try:
+                warehouse.publish_run_record(paths, {**run, "status": "failed",
+                                                     "finished_at": local_now(),
+                                                     "error": f"{type(exc).__name__}: {exc}"})
+                run_state.mark(paths, run_id, "failed")
+            finally:  # alerted even when the failure cannot be recorded
+                notify.run_failed(paths, run, exc)
             raise
+        after_publish(scan)
         run_state.mark(paths, run_id, "done")
         return summary
 
@@ -122,9 +146,9 @@ class _RunLog:
     """Engineers' log of one run in DATA_DIR/logs/, besides Prefect's own."""
 
     def __init__(self, paths: DataPaths, run_id: str):
-        paths.logs.mkdir(parents=True, exist_ok=True)
         stamp = local_now().strftime("%Y%m%d-%H%M%S")
-        self.handler = logging.FileHandler(paths.logs / f"run-{stamp}-{run_id[:8]}.log")
+        self.handler = logging.FileHandler(
+            private_file(paths.logs / f"run-{stamp}-{run_id[:8]}.log"))
         self.handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         self.loggers = [logging.getLogger("prefect.flow_runs"),
                         logging.getLogger("prefect.task_runs"),
@@ -165,15 +189,31 @@ def _start(flow_name: str, trigger: str, parameters: dict) -> dict[str, object]:
 @flow(name="nightly", log_prints=False)
 def nightly(data_dir: str = "data", warehouse_path: str | None = None,
             inbox: str | None = None, trigger: str = "manual",
-            import_history: bool = False) -> dict:
+            import_history: bool = False, parallel: bool = False,
+            move_processed: bool | None = None) -> dict:
     """Load what is new in the inbox. `import_history`: the files are a bulk import of past
-    reports, whose timeliness is judged by their own date lines, not by when they arrive."""
+    reports, whose timeliness is judged by their own date lines, not by when they arrive.
+    `parallel`: read the files as concurrent tasks of the flow's task runner (a Dask
+    cluster: `run_nightly(dask=…)` or `workers=…`). `move_processed` (default: the
+    setting): once published, move the files handled into the inbox's da-xu-ly/ and
+    bi-tu-choi/."""
     paths = DataPaths.of(data_dir, warehouse_path, inbox)
     use_area(paths.data_dir)
+    if move_processed is None:
+        move_processed = setting("move_processed").strip().lower() == "true"
     run = _start("nightly", trigger, {"data_dir": data_dir, "inbox": str(paths.inbox),
                                       "warehouse": str(paths.warehouse),
-                                      "import_history": import_history})
-    return run_under_lock(paths, run, lambda: archive_new_files(paths), import_history)
+                                      "import_history": import_history,
+                                      "move_processed": move_processed})
+    return run_under_lock(paths, run, lambda: archive_new_files(paths), import_history,
+                          parallel, lambda scan: _tidy(paths, scan) if move_processed else None)
+
+
+def _tidy(paths: DataPaths, scan: InboxScan) -> None:
+    try:
+        inbox_hygiene.move_processed(paths, scan.seen)
+    except Exception:  # the run has published: tidying the inbox must not make it fail
+        logging.getLogger(__name__).exception("moving the processed inbox files failed")
 
 
 @flow(name="backfill", log_prints=False)
@@ -189,10 +229,30 @@ def backfill(period_from: str, period_to: str, unit: str | None = None,
     return run_under_lock(paths, run, lambda: archived_files(paths, months, unit))
 
 
-def run_nightly(paths: DataPaths, trigger: str = "manual", import_history: bool = False
-                ) -> dict:
-    return nightly(data_dir=str(paths.data_dir), warehouse_path=str(paths.warehouse),
-                   inbox=str(paths.inbox), trigger=trigger, import_history=import_history)
+def run_nightly(paths: DataPaths, trigger: str = "manual", import_history: bool = False,
+                dask: str | None = None, workers: int | None = None,
+                move_processed: bool | None = None) -> dict:
+    """The nightly flow, in this process. `dask`: the address of a Dask scheduler whose
+    workers read the files (`tcp://host:8786`; they must see the data folder at the same
+    path); `workers`: a local Dask cluster of that many worker processes. The warehouse is
+    always built by this process: one DuckDB writer."""
+    runner = dask_runner(dask, workers)
+    flow_ = nightly.with_options(task_runner=runner) if runner else nightly
+    return flow_(data_dir=str(paths.data_dir), warehouse_path=str(paths.warehouse),
+                 inbox=str(paths.inbox), trigger=trigger, import_history=import_history,
+                 parallel=runner is not None, move_processed=move_processed)
+
+
+def dask_runner(address: str | None, workers: int | None):
+    """A DaskTaskRunner for a scheduler's address or a local cluster; None for neither."""
+    if not address and not workers:
+        return None
+    from prefect_dask import DaskTaskRunner  # distributed is heavy: only when asked for
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
 
 
 def run_backfill(paths: DataPaths, period_from: str, period_to: str,
