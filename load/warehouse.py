@@ -108,39 +108,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
 
     A file already recorded (a backfill reads it again from the archive) keeps its id and
     first sighting; what was staged or rejected from it before is replaced."""
-    file_ids: dict[str, int] = {}
-    for result in batch.results:
-        f, ex = result.file, result.extract
-        rejected_rows = sum(1 for p in result.problems if p.severity == "error" and p.row_number)
-        values = {
-            "kind": result.kind,
-            "unit_code": getattr(ex, "unit_code", None),
-            "reporter": getattr(ex, "reporter", None),
-            "period_code": getattr(ex, "period_code", None),
-            "report_date": getattr(ex, "report_date", None),
-            "exported_at": getattr(ex, "exported_at", None),
-            "exported_at_source": getattr(ex, "exported_at_source", None),
-            "status": "rejected" if result.rejected else "loaded",
-            "error": result.error,
-            "rows_read": _rows_read(result) + (0 if ex is not None else rejected_rows),
-        }
-        known = con.execute("select file_id from etl_file where sha256 = ?",
-                            [f.sha256]).fetchone()
-        if known:
-            file_id = known[0]
-            for table in ("raw.dossier_row", "raw.indicator_row", "main.rejected_row"):
-                con.execute(f"delete from {table} where file_id = ?", [file_id])
-            con.execute(f"update etl_file set {', '.join(f'{k} = ?' for k in values)}"
-                        " where file_id = ?", [*values.values(), file_id])
-        else:
-            file_id = con.execute(
-                f"""insert into etl_file (path, archive_path, sha256, file_mtime, first_seen_at,
-                        first_seen_run, bulk_import, {', '.join(values)})
-                    values (?, ?, ?, ?, ?, ?, ?, {', '.join('?' for _ in values)})
-                    returning file_id""",
-                [f.path, f.archive_path, f.sha256, f.file_mtime, f.first_seen_at, run_id,
-                 bulk_import, *values.values()]).fetchone()[0]
-        file_ids[f.sha256] = file_id
+    file_ids = _record_files(con, run_id, batch, bulk_import)
 
     def with_ids(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(file_id=frame["sha256"].map(file_ids)) if len(frame) else frame
@@ -170,6 +138,57 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
         "rows_loaded": len(batch.dossiers) + len(batch.indicators),
         "rows_rejected": len(batch.rejected_rows),
     }
+
+
+# What a read tells of a file, updated when a backfill reads it again.
+_FILE_FACTS = ["kind", "unit_code", "reporter", "period_code", "report_date", "exported_at",
+               "exported_at_source", "status", "error", "rows_read"]
+# What its first sighting tells, kept.
+_FIRST_SIGHT = ["path", "archive_path", "sha256", "file_mtime", "first_seen_at",
+                "first_seen_run", "bulk_import"]
+
+
+def _record_files(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
+                  bulk_import: bool) -> dict[str, int]:
+    """etl_file rows for the batch's files in set-based statements (a run of thousands of
+    workbooks pays one insert, not one per file); sha256 → file_id."""
+    files = pd.DataFrame([{
+        "path": r.file.path, "archive_path": r.file.archive_path, "sha256": r.file.sha256,
+        "file_mtime": r.file.file_mtime, "first_seen_at": r.file.first_seen_at,
+        "first_seen_run": run_id, "bulk_import": bulk_import, "kind": r.kind,
+        "unit_code": getattr(r.extract, "unit_code", None),
+        "reporter": getattr(r.extract, "reporter", None),
+        "period_code": getattr(r.extract, "period_code", None),
+        "report_date": getattr(r.extract, "report_date", None),
+        "exported_at": getattr(r.extract, "exported_at", None),
+        "exported_at_source": getattr(r.extract, "exported_at_source", None),
+        "status": "rejected" if r.rejected else "loaded", "error": r.error,
+        "rows_read": _rows_read(r) + (0 if r.extract is not None else sum(
+            1 for p in r.problems if p.severity == "error" and p.row_number)),
+    } for r in batch.results], columns=[*_FIRST_SIGHT, *_FILE_FACTS])
+    if files.empty:
+        return {}
+    con.register("_files", files)
+    try:
+        # Read again by a backfill: the file keeps its id and first sighting; what was
+        # staged or rejected from it before is replaced.
+        con.execute("""
+            create or replace temp table _known as
+            select e.file_id from etl_file e join _files f using (sha256)""")
+        for table in ("raw.dossier_row", "raw.indicator_row", "main.rejected_row"):
+            con.execute(f"delete from {table} where file_id in (select file_id from _known)")
+        con.execute(f"""
+            update etl_file set {', '.join(f'{c} = f.{c}' for c in _FILE_FACTS)}
+            from _files f where etl_file.sha256 = f.sha256""")
+        columns = ", ".join([*_FIRST_SIGHT, *_FILE_FACTS])
+        con.execute(f"""
+            insert into etl_file ({columns})
+            select {columns} from _files
+            where sha256 not in (select sha256 from etl_file)""")
+        return dict(con.execute("select sha256, file_id from etl_file"
+                                " where sha256 in (select sha256 from _files)").fetchall())
+    finally:
+        con.unregister("_files")
 
 
 def _rows_read(result) -> int:
@@ -226,19 +245,25 @@ def record_publish(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 
 def files_for_backfill(published: Path, months: list[str], unit: str | None
-                       ) -> list[InboxFile]:
+                       ) -> tuple[list[InboxFile], list[str]]:
     """Archived files to read again for these months: workbooks of those months (of the
     unit's reporters), one-stop exports holding dossiers open during them, and every
-    rejected file (a fix may now let it load)."""
+    rejected file (a fix may now let it load). Also the paths of those whose copy was
+    purged (`baocao purge`): they cannot be read again, and their rows stay as loaded."""
     if not published.exists():
-        return []
+        return [], []
     with duckdb.connect(str(published), read_only=True) as con:
-        rows = con.execute("""
+        # A warehouse no run has opened since `purged_at` was added has purged nothing.
+        purged_at = "f.purged_at" if con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'main' and"
+            " table_name = 'etl_file' and column_name = 'purged_at'").fetchone()[0] else "null"
+        rows = con.execute(f"""
             with span as (
                 select min(start_date) as first_day, max(end_date) as last_day
                 from dim_period where period_code in (select unnest(?::varchar[]))
             )
-            select f.path, f.sha256, f.archive_path, f.file_mtime, f.first_seen_at
+            select f.path, f.sha256, f.archive_path, f.file_mtime, f.first_seen_at,
+                   {purged_at} is not null as purged
             from etl_file f, span
             where f.archive_path <> ''  -- never copied: nothing archived to read again
               and ((f.kind = 'workbook' and f.period_code in (select unnest(?::varchar[]))
@@ -251,8 +276,9 @@ def files_for_backfill(published: Path, months: list[str], unit: str | None
                         and (?::varchar is null or s.unit_code = ?)))
                or f.status = 'rejected')
             order by f.file_id""", [months, months, unit, unit, unit, unit]).fetchall()
-    return [InboxFile(path=p, sha256=h, archive_path=a, file_mtime=m, first_seen_at=s)
-            for p, h, a, m, s in rows]
+    return ([InboxFile(path=p, sha256=h, archive_path=a, file_mtime=m, first_seen_at=s)
+             for p, h, a, m, s, purged in rows if not purged],
+            [p for p, *_, purged in rows if purged])
 
 
 def publish_run_record(paths: DataPaths, run: dict[str, object],
