@@ -6,7 +6,9 @@ are quiet unless `--verbose`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -82,7 +84,9 @@ def _run_and_report(paths, trigger: str, start=None) -> dict:
     return summary
 
 
-def _print_report(warehouse: Path, period: str, unit: str) -> None:
+def _print_report(warehouse: Path, period: str, unit: str, scope: str = "area",
+                  fmt: str = "text", out: Path | None = None, template: Path | None = None
+                  ) -> None:
     import duckdb
 
     from baocao import report
@@ -92,11 +96,30 @@ def _print_report(warehouse: Path, period: str, unit: str) -> None:
         raise typer.Exit(1)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         try:
-            data = report.fetch(con, period, unit)
+            data = report.fetch(con, period, unit, scope)
         except LookupError as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-    console.print(report.render(data), highlight=False)
+    if fmt == "docx":
+        from baocao import report_docx
+
+        try:
+            report_docx.write(report.compose(data), out, template)
+        except report_docx.TemplateProblem as exc:
+            errors.print(Text(str(exc), style="red"))
+            raise typer.Exit(1) from exc
+        console.print(f"Đã ghi báo cáo của {data.unit.name} (mẫu "
+                      f"{template or 'mặc định'}) → {out}", highlight=False, markup=False)
+        return
+    layout = {"text": report.render, "md": report.render_markdown, "html": report.render_html}
+    text = layout[fmt](data)
+    if out is None:
+        console.print(text, highlight=False, markup=False)  # a name may hold '[…]'
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"Đã ghi báo cáo của {data.unit.name} → {out}", highlight=False,
+                  markup=False)
 
 
 @app.command()
@@ -119,6 +142,10 @@ def demo(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
 def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
         inbox: Annotated[Path | None, typer.Option("--inbox", help="Thư mục tệp đến (mặc định "
                                                    "DATA_DIR/inbox).")] = None,
+        move_processed: Annotated[bool | None, typer.Option(
+            "--move-processed/--keep-processed", help="Sau khi công bố, chuyển tệp đã xử lý "
+            "vào INBOX/da-xu-ly/, tệp bị từ chối vào INBOX/bi-tu-choi/ kèm ghi chú lý do "
+            "(mặc định: thiết lập move_processed).")] = None,
         verbose: Verbose = False) -> None:
     """Chạy luồng nightly một lần: nạp các tệp mới trong hộp thư vào kho số liệu."""
     _quiet_prefect(verbose)
@@ -128,7 +155,10 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
     if not paths.inbox.is_dir():
         console.print(f"[red]Không có thư mục tệp đến {paths.inbox}.[/red]")
         raise typer.Exit(1)
-    _run_and_report(paths, "manual")
+    from flows.nightly import run_nightly
+
+    _run_and_report(paths, "manual",
+                    lambda: run_nightly(paths, "manual", move_processed=move_processed))
 
 
 @app.command()
@@ -156,7 +186,12 @@ def backfill(period_from: Annotated[str | None, typer.Option(
 
 @app.command()
 def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
-           runs: Annotated[int, typer.Option(help="Số lần chạy gần nhất.")] = 5) -> None:
+           runs: Annotated[int, typer.Option(help="Số lần chạy gần nhất.")] = 5,
+           check: Annotated[bool, typer.Option(
+               "--check", help="Chỉ kiểm tra (cho cron, hệ thống giám sát): lần chạy gần nhất "
+               "thất bại hoặc quá alert_after_hours giờ không có lần nightly thành công thì in "
+               "một dòng cảnh báo, mã thoát 1; ổn thì không in gì, mã thoát 0.")] = False
+           ) -> None:
     """Các lần chạy gần nhất và số phận từng tệp của chúng, tệp bị từ chối, báo cáo còn
     thiếu."""
     args = arguments.Arguments()
@@ -165,6 +200,10 @@ def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
     from baocao.status import print_status
     from common.datafolder import DataPaths
 
+    if check:
+        from baocao.status import check as check_status
+
+        raise typer.Exit(check_status(console, DataPaths.of(data_dir, warehouse)))
     print_status(console, DataPaths.of(data_dir, warehouse), runs)
 
 
@@ -206,20 +245,62 @@ def serve(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
         raise typer.Exit(1) from exc
 
 
+REPORT_FORMATS = {"text": (".txt",), "md": (".md",), "html": (".html", ".htm"),
+                  "docx": (".docx",)}
+_FORMAT_WORDS = {"text": "văn bản thuần", "md": "Markdown", "html": "trang HTML",
+                 "docx": "văn bản Word"}
+
+
+def _report_output(fmt: str | None, out: Path | None) -> tuple[str, Path | None]:
+    """The layout (`--format`, else told by the suffix of `--out`, else text) and the file;
+    a Word document is never printed to the terminal."""
+    if fmt is None and out is not None:
+        fmt = next((f for f, suffixes in REPORT_FORMATS.items()
+                    if out.suffix.lower() in suffixes), None)
+        if fmt is None:
+            raise arguments.BadArgument(
+                f"--out: Không biết ghi tệp '{out}' theo định dạng nào; dùng đuôi .txt, .md, "
+                ".html hoặc .docx, hoặc thêm --format.")
+    fmt = fmt or "text"
+    if fmt not in REPORT_FORMATS:
+        raise arguments.BadArgument(f"--format: Không có định dạng '{fmt}': chọn "
+                                    f"{', '.join(REPORT_FORMATS)}.")
+    if fmt == "docx" and out is None:
+        raise arguments.BadArgument("--out: Báo cáo Word cần --out, ví dụ --out bao-cao.docx.")
+    if out is not None:
+        out = arguments.output_file(out, REPORT_FORMATS[fmt], _FORMAT_WORDS[fmt])
+    return fmt, out
+
+
 @app.command()
 def report(period: Annotated[str | None, typer.Option(help="Kỳ báo cáo (bắt buộc), ví dụ "
                                                     "2022-9M, 2022-M09.")] = None,
            unit: Annotated[str, typer.Option(help="Mã đơn vị, ví dụ 688.")] = "688",
+           scope: Annotated[str, typer.Option(help="area: đơn vị và các đơn vị trực thuộc; "
+                                              "unit: riêng đơn vị.")] = "area",
+           fmt: Annotated[str | None, typer.Option(
+               "--format", help="text (mặc định), md, html hoặc docx (văn bản Word theo Nghị "
+               "định 30/2020/NĐ-CP, cần --out).")] = None,
+           out: Annotated[Path | None, typer.Option("--out", help="Tệp cần ghi (mặc định: in "
+                                                    "ra màn hình).")] = None,
            data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
-    """In báo cáo của một đơn vị và một kỳ từ kho số liệu."""
+    """In hoặc ghi báo cáo của một đơn vị và một kỳ từ kho số liệu (Word: mẫu
+    DATA_DIR/templates/bao-cao.docx nếu có)."""
     from common.datafolder import DataPaths
 
     paths = DataPaths.of(data_dir, warehouse)
     args = arguments.Arguments()
     period = args.check(arguments.period, period)
+    scope = args.check(arguments.scope, scope)
+    fmt, out = args.check(_report_output, fmt, out) or (None, None)
     unit = _unit_checked(args, unit, paths.warehouse)
     _refuse_bad(args)
-    _print_report(paths.warehouse, period, unit)
+    template = None
+    if fmt == "docx":
+        from baocao.report_docx import template_in
+
+        template = template_in(paths.data_dir)
+    _print_report(paths.warehouse, period, unit, scope, fmt, out, template)
 
 
 @app.command()
@@ -355,3 +436,110 @@ def init(area: Annotated[str, typer.Option("--area", help="Mã địa bàn: tỉ
     console.print(f"Đã ghi {path}: thư mục dữ liệu phục vụ {name} (mã {area.strip()}, đơn vị "
                   f"hành chính {generation}). Thêm các phòng, ban gửi báo cáo vào mục "
                   "[[departments]] của tệp này nếu có.", markup=False)
+
+
+@app.command()
+def purge(before: Annotated[str | None, typer.Option(
+              "--before", help="Xoá các bản xuất một cửa có ngày xuất trước ngày này "
+              "(dd/mm/yyyy hoặc yyyy-mm-dd; mặc định: hôm nay trừ archive_retention_days "
+              "ngày).")] = None,
+          data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+          inbox: Annotated[Path | None, typer.Option("--inbox", help="Thư mục tệp đến (mặc "
+                                                     "định DATA_DIR/inbox).")] = None) -> None:
+    """Xoá khỏi kho lưu trữ các bản xuất một cửa (chứa dữ liệu cá nhân của người nộp) quá
+    thời hạn lưu trữ; số liệu đã nạp từ chúng vẫn giữ, nhưng không đọc lại được nữa."""
+    from common.datafolder import DataPaths
+    from common.vn_format import vn_date, vn_int
+    from load.lock import WriterBusy
+    from load.purge import default_before, purge_archive
+
+    paths = DataPaths.of(data_dir, warehouse, inbox)
+    args = arguments.Arguments()
+    day = args.check(_purge_day, before) if before is not None else default_before()
+    _refuse_bad(args)
+    if not paths.warehouse.exists():
+        console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
+                      "[/red]")
+        raise typer.Exit(1)
+    try:
+        purged = purge_archive(paths, day)
+    except WriterBusy as exc:
+        console.print(f"[red]Thư mục dữ liệu {paths.data_dir} đang được một lần chạy khác ghi; "
+                      f"hãy chạy lại sau.[/red] ({exc})")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"Đã xoá {vn_int(len(purged.files))} tệp dữ liệu cá nhân có ngày xuất trước "
+        f"{vn_date(purged.before)} khỏi kho lưu trữ ({vn_int(purged.deleted)} bản lưu trữ, "
+        f"{vn_int(purged.inbox_copies)} bản trong {paths.processed.name}/ và "
+        f"{paths.rejected.name}/ của thư mục tệp đến). Số liệu đã nạp từ chúng vẫn giữ "
+        "nguyên; từ nay không đọc lại được chúng (backfill bỏ qua và báo).", highlight=False)
+
+
+def _purge_day(text: str) -> dt.date:
+    """--before: dd/mm/yyyy as everywhere, or ISO; never a day after today (that would
+    delete what the retention keeps)."""
+    from common.clock import local_now
+    from common.vn_format import vn_date
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        try:
+            day = dt.date.fromisoformat(text.strip())
+        except ValueError as exc:
+            raise arguments.BadArgument(f"--before: Ngày '{text}' không có thật.") from exc
+    else:
+        day = arguments.day(text, "--before")
+    if day > local_now().date():
+        raise arguments.BadArgument(f"--before: Ngày {vn_date(day)} chưa đến; chỉ xoá được "
+                                    "những bản xuất trước hôm nay.")
+    return day
+
+
+@app.command("export")
+def export_view(
+    view: Annotated[str | None, typer.Argument(
+        help="Bảng báo cáo (report_one_stop, report_indicator, report_indicator_ratio, "
+        "report_one_stop_by_field, report_service_index, report_submission, "
+        "report_submission_rate; có thể bỏ 'report_').")] = None,
+    period: Annotated[str | None, typer.Option(help="Kỳ báo cáo (bắt buộc), ví dụ 2022-9M.")]
+    = None,
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị (mặc định: mọi đơn vị của địa "
+                                             "bàn).")] = None,
+    scope: Annotated[str, typer.Option(help="area: đơn vị và các đơn vị trực thuộc; unit: "
+                                       "riêng đơn vị.")] = "area",
+    out: Annotated[Path | None, typer.Option("--out", help="Tệp cần ghi: .xlsx (Excel) hoặc "
+                                             ".csv (bắt buộc).")] = None,
+    data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+) -> None:
+    """Xuất một bảng báo cáo ra Excel hoặc CSV: tiêu đề cột tiếng Việt, số là số, dòng đầu
+    ghi đơn vị, kỳ và số liệu đến ngày nào."""
+    import duckdb
+
+    from baocao import export as exporting
+    from common.datafolder import DataPaths
+    from common.vn_format import vn_int
+
+    paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    period = args.check(arguments.period, period)
+    scope = args.check(arguments.scope, scope)
+    out = args.check(arguments.output_file, out, (".xlsx", ".csv"), "bảng Excel hoặc CSV")
+    if unit is not None:
+        unit = _unit_checked(args, unit, paths.warehouse)
+    if paths.warehouse.exists():
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            known = list(exporting.views(con))
+        view = args.check(exporting.view_name, view, known)
+    _refuse_bad(args)
+    if not paths.warehouse.exists():
+        console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
+                      "[/red]")
+        raise typer.Exit(1)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        try:
+            table = exporting.fetch(con, view, period, unit, scope)
+        except LookupError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    exporting.write(table, out)
+    console.print(f"Đã ghi {vn_int(len(table.rows))} dòng của {table.view} ({table.title}) → "
+                  f"{out}", highlight=False, markup=False)

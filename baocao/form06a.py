@@ -17,8 +17,9 @@ from pathlib import Path
 import duckdb
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
+from baocao.export import put
 from common.text import fold
 from common.vn_format import vn_date, vn_int
 
@@ -120,9 +121,9 @@ def write(form: Form06a, path: Path) -> Path:
     sheet.title = "II.06a"
     bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center",
                                               wrap_text=True)
-    sheet["M1"] = FORM_CODE
-    sheet["M1"].alignment = Alignment(horizontal="right")
-    sheet["M1"].font = bold
+    code = put(sheet, 1, 13, FORM_CODE)
+    code.alignment = Alignment(horizontal="right")
+    code.font = bold
     scope_text = ("gồm bộ phận một cửa của đơn vị và các đơn vị trực thuộc"
                   if form.scope == "area" else "bộ phận một cửa của đơn vị")
     lines = [
@@ -134,31 +135,31 @@ def write(form: Form06a, path: Path) -> Path:
     ]
     for number, (text, font) in enumerate(lines, start=2):
         sheet.merge_cells(f"A{number}:M{number}")
-        sheet[f"A{number}"] = text
-        sheet[f"A{number}"].alignment = Alignment(horizontal="center", wrap_text=True)
+        cell = put(sheet, number, 1, text)  # the unit's name is in one of these lines
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
         if font:
-            sheet[f"A{number}"].font = font
+            cell.font = font
     top = len(lines) + 3  # one empty row above the header
     for first, last, text in _HEADER_CELLS:
         sheet.merge_cells(f"{first}{top}:{last}{top if first != last else top + 2}")
-        sheet[f"{first}{top}"] = text
+        put(sheet, top, column_index_from_string(first), text)
     for first, last, text in _HEADER_ROW2:
         bottom = top + 1 if first != last else top + 2
         sheet.merge_cells(f"{first}{top + 1}:{last}{bottom}")
-        sheet[f"{first}{top + 1}"] = text
+        put(sheet, top + 1, column_index_from_string(first), text)
     for letter, text in _HEADER_ROW3.items():
-        sheet[f"{letter}{top + 2}"] = text
+        put(sheet, top + 2, column_index_from_string(letter), text)
     numbers_row = top + 3
     for col in range(1, 14):
-        sheet.cell(numbers_row, col, f"({col})")
+        put(sheet, numbers_row, col, f"({col})")
     body = [(str(i), field, figures) for i, (field, figures) in enumerate(form.rows, start=1)]
     body.append(("", "Tổng cộng", form.totals))
     for offset, (number, field, figures) in enumerate(body, start=1):
         row = numbers_row + offset
-        sheet.cell(row, 1, number)
-        sheet.cell(row, 2, field)
+        put(sheet, row, 1, number)
+        put(sheet, row, 2, field)  # a field's name as the export wrote it: text, always
         for col, name in enumerate(COLUMNS, start=3):
-            sheet.cell(row, col, figures[name]).number_format = "#,##0"
+            put(sheet, row, col, figures[name]).number_format = "#,##0"
     last_row = numbers_row + len(body)
     for row in sheet.iter_rows(min_row=top, max_row=last_row, max_col=13):
         for cell in row:
@@ -169,7 +170,7 @@ def write(form: Form06a, path: Path) -> Path:
         cell.font = bold
     note = footnote(form)
     if note:
-        sheet.cell(last_row + 2, 1, note)
+        put(sheet, last_row + 2, 1, note)
     sheet.column_dimensions["A"].width = 5
     sheet.column_dimensions["B"].width = 34
     for col in range(3, 14):

@@ -5,6 +5,7 @@ by the names staff know (reporters and units by name, files by file name).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -13,10 +14,12 @@ from rich.console import Console
 from rich.text import Text
 
 from baocao.quality_page import KIND_LABELS, STATUS_LABELS
+from common.clock import local_now
 from common.datafolder import DataPaths
+from common.seeds import setting
 from common.vn_format import vn_datetime, vn_int, vn_period
 from expectations.findings import records
-from load import run_state
+from load import notify, run_state
 
 RUN_STATUS_VI = {"succeeded": "thành công", "failed": "thất bại", "running": "đang chạy"}
 TRIGGERS_VI = {"schedule": "theo lịch", "manual": "chạy tay", "backfill": "nạp lại"}
@@ -80,6 +83,9 @@ def print_status(console: Console, paths: DataPaths, runs: int) -> None:
     if not paths.warehouse.exists():
         console.print(f"Chưa có kho số liệu tại {paths.warehouse}.")
         return
+    warning = alert(paths)
+    if warning:
+        console.print(Text(warning.vi, style="bold red"))
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         names = _Names(con)
         last = records(con, "select * from etl_run order by started_at desc limit ?", [runs])
@@ -186,3 +192,55 @@ def _print_missing(console: Console, con: duckdb.DuckDBPyConnection, names: _Nam
         parts = [f"{STATUS_LABELS.get(status, status)} {', '.join(periods)}"
                  for status, periods in by_reporter[reporter].items()]
         console.print(Text(f"  • {names.reporters.get(reporter, reporter)}: {'; '.join(parts)}"))
+
+
+@dataclass
+class Alert:
+    status: str  # 'failed': the newest run failed; 'missed': no nightly succeeded in time
+    vi: str  # one line, for staff, cron and a monitoring system
+    en: str  # for the engineers reading the webhook
+    run_id: str | None  # the run concerned (the newest one)
+
+
+def alert(paths: DataPaths, now: dt.datetime | None = None) -> Alert | None:
+    """What `status` warns of and `status --check` exits 1 for: the newest run failed, or no
+    nightly succeeded in the last `alert_after_hours` (setting) hours."""
+    hours = int(setting("alert_after_hours"))
+    since = (now or local_now()) - dt.timedelta(hours=hours)
+    if not paths.warehouse.exists():
+        return Alert("missed", f"baocao: CẢNH BÁO chưa có kho số liệu tại {paths.warehouse}: "
+                     "luồng nightly chưa chạy thành công lần nào.",
+                     "no warehouse yet: the nightly flow never succeeded", None)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        newest = records(con, "select run_id, flow, status, started_at, error from etl_run"
+                         " order by started_at desc limit 1")
+        succeeded = con.execute("select max(started_at) from etl_run where flow = 'nightly'"
+                                " and status = 'succeeded'").fetchone()[0]
+    run_id = newest[0]["run_id"] if newest else None
+    if newest and newest[0]["status"] == "failed":
+        run = newest[0]
+        return Alert("failed", f"baocao: CẢNH BÁO lần chạy gần nhất ({run['flow']}, mã "
+                     f"{run['run_id'][:8]}, lúc {vn_datetime(run['started_at'])}) thất bại: "
+                     f"{run['error'] or 'không rõ lỗi'}. Kho số liệu vẫn giữ số liệu công bố "
+                     "trước đó.", f"the newest run ({run['flow']}) failed: {run['error']}",
+                     run_id)
+    if succeeded is None or succeeded < since:
+        last = f"lần gần nhất lúc {vn_datetime(succeeded)}" if succeeded else "chưa có lần nào"
+        return Alert("missed", f"baocao: CẢNH BÁO không có lần chạy nightly thành công nào "
+                     f"trong {vn_int(hours)} giờ qua ({last}): lịch chạy có thể đã dừng.",
+                     f"no nightly run succeeded in the last {hours} hours (last: "
+                     f"{succeeded or 'never'})", run_id)
+    return None
+
+
+def check(console: Console, paths: DataPaths) -> int:
+    """`status --check`: one line and exit code 1 when something is wrong, nothing and 0
+    when all is well (cron mails only what is printed). A missed nightly is also sent to
+    the webhook: a failed run sent its own alert when it failed."""
+    found = alert(paths)
+    if found is None:
+        return 0
+    console.print(found.vi, highlight=False, markup=False)
+    if found.status == "missed":
+        notify.alert(paths, found.run_id, found.status, found.vi, found.en)
+    return 1

@@ -203,7 +203,7 @@ def pipeline_stages(data_dir: Path, inbox: Path, times: dict[str, float]) -> Cal
         run = {"run_id": "bench-stages", "flow": "nightly", "trigger": "manual",
                "parameters": {}, "started_at": dt.datetime.now().replace(microsecond=0)}
         with timed("archive (sha256, copy)", times):
-            files = nightly.archive_new_files.fn(paths)
+            files = nightly.archive_new_files.fn(paths).new
         with timed("extract (calamine + workbook reader)", times):
             results = []
             for start in range(0, len(files), nightly.CHUNK):

@@ -10,12 +10,42 @@
       run/state.json            the stage of the run in progress
       .writer.lock              one writer at a time
       quality/                  GX file context, Data Docs and quality pages
+    INBOX/da-xu-ly/, INBOX/bi-tu-choi/   files a run handled (`--move-processed`)
+
+The archive and the inbox hold citizens' personal data (docs/personal-data.md): what baocao
+creates here is owner-only (folders 0700, files 0600), whatever the umask.
 """
 
 from __future__ import annotations
 
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+# Inbox folders a run moves handled files into; the inbox scan never enters them.
+PROCESSED = "da-xu-ly"
+REJECTED = "bi-tu-choi"
+
+
+def private_dir(path: Path) -> Path:
+    """A folder (and its missing parents) created owner-only. A folder that exists keeps its
+    mode: the operator may have opened it on purpose (staff reach an inbox inside DATA_DIR)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        created.chmod(PRIVATE_DIR)  # mkdir's mode is cut by the umask; chmod is not
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """A file (created empty if missing) readable and writable by its owner only."""
+    path.touch(exist_ok=True)
+    path.chmod(PRIVATE_FILE)
+    return path
 
 
 @dataclass(frozen=True)
@@ -78,3 +108,35 @@ class DataPaths:
 
     def quality_page(self, run_id: str) -> Path:
         return self.quality / f"run-{run_id}.html"
+
+    @property
+    def processed(self) -> Path:
+        """Inbox files a run loaded (or found already loaded), moved out of the way."""
+        return self.inbox / PROCESSED
+
+    @property
+    def rejected(self) -> Path:
+        """Inbox files a run rejected, each with a note saying why."""
+        return self.inbox / REJECTED
+
+    def ensure(self) -> None:
+        """The folders a run writes, owner-only. Those only baocao uses (archive, working
+        copy, run state, logs) are made owner-only even when they exist (a data folder from
+        before this rule); the data folder and the warehouse's folder only when created."""
+        for folder in (self.data_dir, self.warehouse.parent):
+            private_dir(folder)
+        for folder in (self.archive, self.working.parent, self.run_state.parent, self.logs):
+            private_dir(folder).chmod(PRIVATE_DIR)
+
+    @contextmanager
+    def publishing(self) -> Iterator[None]:
+        """Around runs that rename a new file over the published warehouse: the new file gets
+        the permissions of the one it replaces (an operator may have let a BI account read
+        it), owner-only the first time."""
+        mode = (stat.S_IMODE(self.warehouse.stat().st_mode) if self.warehouse.exists()
+                else PRIVATE_FILE)
+        try:
+            yield
+        finally:
+            if self.warehouse.exists():
+                self.warehouse.chmod(mode)

@@ -374,9 +374,10 @@ def _inflate(path: Path, info: zipfile.ZipInfo, limits: Limits) -> Iterator[byte
             size += len(block)
             if size > most:
                 raise _suspicious(
-                    f"phần '{info.filename}' giải nén ra hơn {vn_int(most / MB)} MB"
-                    + (f" (giới hạn {vn_int(limits.entry_mb)} MB mỗi phần)"
-                       if most < info.file_size else " dù chỉ khai từng ấy"),
+                    f"phần '{info.filename}' giải nén ra hơn {vn_int(limits.entry_mb)} MB "
+                    "(giới hạn mỗi phần)" if most < info.file_size else
+                    f"phần '{info.filename}' giải nén ra nhiều hơn kích thước nó tự khai "
+                    f"({vn_int(info.file_size)} byte)",
                     f"{info.filename}: inflates past {most} bytes")
             crc = zlib.crc32(block, crc)
             if block:

@@ -157,6 +157,8 @@ def read_csv_head(path: Path, max_rows: int = 20, max_bytes: int = HEAD_BYTES) -
         data = handle.read(max_bytes)
         whole = not handle.read(1)
     reading, text = detect(data, complete=whole)
+    if reading.bulk is None:
+        log.info("%s: read as %s", path.name, reading.name)
     if not whole:  # the last line may be cut short
         text = text[:text.rfind("\n") + 1]
     delimiter = sniff_delimiter(text)

@@ -275,7 +275,7 @@ def _text(text: str, reading: Reading) -> str:
     """Decoded text in Unicode: legacy letters converted, a code page's text in NFC."""
     if reading.legacy:
         return legacy_text.convert_text(text, reading.legacy)
-    if reading.bulk is None and reading.by_lines:
+    if reading.codec.startswith("cp"):
         return unicodedata.normalize("NFC", text)
     return text
 

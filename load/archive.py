@@ -10,11 +10,11 @@ import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from common.clock import local_from_timestamp
-from common.datafolder import DataPaths
+from common.datafolder import PROCESSED, REJECTED, DataPaths, private_dir, private_file
 from extract.inbox import InboxFile, unreadable_reason
 
 log = logging.getLogger(__name__)
@@ -61,15 +61,28 @@ class HashCache:
         write atomically."""
         prefix = f"{inbox.resolve()}{os.sep}"
         kept = {k: v for k, v in self.entries.items() if not k.startswith(prefix)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".part")
+        private_dir(self.path.parent)
+        partial = private_file(self.path.with_suffix(".part"))
         partial.write_text(json.dumps(kept | self.used))
         partial.replace(self.path)
 
 
+def recorded(path: Path) -> str:
+    """A path as the warehouse records and shows it. A name in a legacy encoding (bytes
+    that are not UTF-8, from an old Windows share) cannot be stored as it is and would fail
+    the night; its odd bytes become U+FFFD. The file itself is still found by its path."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def inbox_files(inbox: Path) -> list[Path]:
-    return sorted(p for p in inbox.rglob("*") if p.is_file()
-                  and not p.name.startswith(IGNORED_PREFIXES))
+    """Files to look at: everything under the inbox but hidden files, Excel's lock files
+    and the folders handled files were moved into (never entered: they only grow)."""
+    found = []
+    for folder, subfolders, names in os.walk(inbox):
+        if Path(folder) == inbox:
+            subfolders[:] = [d for d in subfolders if d not in (PROCESSED, REJECTED)]
+        found += [Path(folder, n) for n in names if not n.startswith(IGNORED_PREFIXES)]
+    return sorted(p for p in found if p.is_file())
 
 
 def archive(path: Path, paths: DataPaths, sha256: str, seen_at: dt.datetime) -> InboxFile:
@@ -78,11 +91,15 @@ def archive(path: Path, paths: DataPaths, sha256: str, seen_at: dt.datetime) -> 
     relative = DataPaths.archive_name(sha256, path.suffix)
     target = paths.archived(relative)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(target.suffix + ".part")
-        shutil.copy2(path, partial)
+        private_dir(target.parent)
+        # Owner-only before a byte is written (copy2 would give it the inbox file's mode);
+        # the modification time kept, as copy2 keeps it.
+        partial = private_file(target.with_suffix(target.suffix + ".part"))
+        shutil.copyfile(path, partial)
+        source = path.stat()
+        os.utime(partial, ns=(source.st_atime_ns, source.st_mtime_ns))
         partial.replace(target)  # never a half-copied file under the final name
-    return InboxFile(path=str(path), sha256=sha256, archive_path=str(relative),
+    return InboxFile(path=recorded(path), sha256=sha256, archive_path=str(relative),
                      file_mtime=local_from_timestamp(path.stat().st_mtime),
                      first_seen_at=seen_at)
 
@@ -95,11 +112,32 @@ class Duplicate:
     sha256: str
 
 
+@dataclass(frozen=True)
+class Sighting:
+    """An inbox file as the scan saw it: a run moves it (`--move-processed`) only if it is
+    still the same file (same size and modification time) after the publish."""
+
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+    def unchanged(self) -> bool:
+        try:
+            stat = Path(self.path).stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (self.size, self.mtime_ns)
+
+
 @dataclass
 class InboxScan:
     new: list[InboxFile]  # to read: first sightings of their content (or unreadable)
     duplicates: list[Duplicate]  # new names for content already loaded: not read again
     files: int  # inbox files looked at
+    seen: list[Sighting] = field(default_factory=list)  # every inbox file, by content
+    # Backfill: archived files it should read again but cannot, their copy purged.
+    purged: list[str] = field(default_factory=list)
 
 
 def scan_inbox(paths: DataPaths, known: set[str], seen_at: dt.datetime) -> InboxScan:
@@ -118,16 +156,26 @@ def scan_inbox(paths: DataPaths, known: set[str], seen_at: dt.datetime) -> Inbox
             if digest not in known and digest not in seen:
                 scan.new.append(archive(path, paths, digest, seen_at))
             elif not was_known:
-                scan.duplicates.append(Duplicate(str(path), digest))
+                scan.duplicates.append(Duplicate(recorded(path), digest))
             seen.add(digest)
+            scan.seen.append(_sighting(path, digest))
         except OSError as exc:
             log.warning("cannot read inbox file %s: %r", path, exc)
             file = _unreadable(path, exc, seen_at)
             if file.sha256 not in known and file.sha256 not in seen:
                 scan.new.append(file)
                 seen.add(file.sha256)
+            scan.seen.append(_sighting(path, file.sha256))
     hashes.save(paths.inbox)
     return scan
+
+
+def _sighting(path: Path, sha256: str) -> Sighting:
+    try:
+        stat = path.stat()
+    except OSError:
+        return Sighting(str(path), sha256, -1, -1)  # gone: never "unchanged", never moved
+    return Sighting(str(path), sha256, stat.st_size, stat.st_mtime_ns)
 
 
 def _unreadable(path: Path, exc: OSError, seen_at: dt.datetime) -> InboxFile:
@@ -140,7 +188,7 @@ def _unreadable(path: Path, exc: OSError, seen_at: dt.datetime) -> InboxFile:
     except OSError:
         size, mtime_ns, mtime = 0, 0, seen_at
     key = hashlib.sha256(f"{path.resolve()}|{size}|{mtime_ns}".encode()).hexdigest()
-    return InboxFile(path=str(path), sha256=f"unreadable-{key}", archive_path="",
+    return InboxFile(path=recorded(path), sha256=f"unreadable-{key}", archive_path="",
                      file_mtime=mtime, first_seen_at=seen_at, unreadable=unreadable_reason(exc))
 
 

@@ -6,20 +6,22 @@ and month so that the findings it causes can be told apart, and one real nightly
 |--------------------------|----------|-------------------------------------------------------|
 | Thác Mơ (ubnd_25216)     | 2022-M05 | dose 2 (18+) lũy kế = dose 1 + 25, its Tỷ lệ with it   |
 | Phước Bình (ubnd_25219)  | 2022-M09 | food-safety lũy kế 3 more than M08's + the month's     |
-| Long Giang (ubnd_25245)  | 2022-M04 | file arrives 20/04/2022, after the 18/04 deadline     |
+| Long Giang (ubnd_25245)  | 2022-M04 | signed 20/04/2022 (date line), after the 18/04 deadline |
 | Phước Tín (ubnd_25249)   | 2022-M06 | file missing                                          |
 | Sơn Giang (ubnd_25237)   | 2022-M07 | food-safety inspections 20 more (lũy kế kept in step) |
 | Long Phước (ubnd_25220)  | 2022-M03 | Tết gifts of the month typed as 'khoảng 15'            |
 | —                        | —        | an .xls that is not a workbook at all                 |
 
 The cells are found with the project's own reader, and edited with openpyxl and saved as
-the demo saves its workbooks (no wall clock in the file); every file keeps its modification
-time (the pipeline dates a report by it) unless the breakage is the date itself.
+the demo saves its workbooks (no wall clock in the file). The demo's reports are old
+reports loaded long after their deadlines, so their timeliness is judged by their date
+lines; the late report's date line says it was signed late.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +46,9 @@ OUTLIER_EXTRA = 20
 NOT_A_NUMBER = ("ubnd_25220", "2022-M03", "tet_gifts")
 NOT_A_NUMBER_TEXT = "khoảng 15"
 UNREADABLE = "BC thang 8 - Phuoc Tin (loi).xls"
+
+
+_DATE_LINE = re.compile(r"ngày\s*\d{1,2},?\s*tháng\s*\d{1,2},?\s*năm\s*\d{4}")
 
 
 @dataclass
@@ -95,8 +100,17 @@ def break_inbox(inbox: Path) -> None:
     row = gap.row(CUMULATIVE_GAP[2])
     _edit(gap.path, gap.extract.sheet, {row["cumulative_cell"]: row["cumulative"] + GAP})
 
+    # Sent late: the demo's files are old reports loaded years later, whose timeliness
+    # is judged by their own date lines (int_workbook_received), so the date line says so.
     late = reports[LATE]
-    arrive(late.path, LATE_ARRIVAL)
+    book = load_workbook(late.path)
+    for row in book[late.extract.sheet].iter_rows(max_row=6):  # the title block
+        for cell in row:
+            if isinstance(cell.value, str) and _DATE_LINE.search(cell.value):
+                cell.value = _DATE_LINE.sub(f"ngày {LATE_ARRIVAL:%d} tháng "
+                                            f"{LATE_ARRIVAL.month} năm {LATE_ARRIVAL.year}",
+                                            cell.value)
+    arrive(save_workbook(book, late.path, LATE_ARRIVAL), LATE_ARRIVAL)
 
     reports[MISSING].path.unlink()
 

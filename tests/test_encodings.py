@@ -209,6 +209,17 @@ def test_a_report_saved_as_csv_reads_the_same_values(tmp_path, encoding):
     assert problems(got) == problems(expected)
 
 
+def test_a_tab_separated_txt_in_windows_1258_reads_as_its_utf8_twin(tmp_path):
+    """Excel's "Text (Tab delimited)" on a Vietnamese Windows: a .txt in Windows-1258."""
+    data = csv_bytes(export_rows(), delimiter="\t", encoding="utf-8").decode()
+    paths = [tmp_path / "utf8.txt", tmp_path / "hoso.txt"]
+    paths[0].write_bytes(data.encode("utf-8"))
+    paths[1].write_bytes(windows_1258(data).encode("cp1258"))
+    expected, got = (extract_file(inbox_file(path), path) for path in paths)
+    assert (got.kind, got.rejected) == ("one_stop", False)
+    assert_same(got.extract, expected.extract)
+
+
 def rejected_with_resave_message(result: FileResult) -> str:
     assert (result.kind, result.rejected) == ("unknown", True)
     assert [p.rule for p in result.problems] == ["unreadable_file"]
@@ -235,6 +246,16 @@ def test_text_that_is_vietnamese_in_no_encoding_is_rejected(tmp_path):
     path.write_bytes(csv_bytes([["Größe", "Straße", "Grüße"]] * 30, encoding="cp1252"))
     assert "không nhận ra bảng mã" in rejected_with_resave_message(
         extract_file(inbox_file(path), path))
+
+
+def test_text_that_two_encodings_read_as_vietnamese_is_rejected_not_guessed(tmp_path):
+    """`lý sõ` in Windows-1252 is `lư sơ` in Windows-1258: both Vietnamese, and nothing
+    else in the file tells them apart."""
+    path = tmp_path / "mo_ho.csv"
+    path.write_bytes(csv_bytes([["Ma ho so", "Ghi chu"]] + [["A1", "lý sõ"]] * 30,
+                               encoding="cp1252"))
+    message = rejected_with_resave_message(extract_file(inbox_file(path), path))
+    assert "đọc theo Windows-1258 hay Windows-1252 đều ra chữ tiếng Việt" in message
 
 
 def test_a_utf8_export_is_read_once_from_its_head_and_never_copied(tmp_path, monkeypatch,

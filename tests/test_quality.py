@@ -148,7 +148,7 @@ def test_missing_and_late_reports(broken_db, demo_db):
     rows = {(r[0], r[1]): r for r in broken_db.execute(
         f"select {columns} from report_submission").fetchall()}
     assert rows[MISSING] == (*MISSING, "missing", 0, None, dt.date(2022, 6, 16), None)
-    assert rows[LATE] == (*LATE, "loaded", 1, dt.datetime(2022, 4, 20, 10, 30),
+    assert rows[LATE] == (*LATE, "loaded", 1, dt.datetime(2022, 4, 20),
                           dt.date(2022, 4, 18), False)
     clean = {(r[0], r[1]): r for r in demo_db.execute(
         f"select {columns} from report_submission").fetchall()}
@@ -161,8 +161,10 @@ def test_missing_and_late_reports(broken_db, demo_db):
     assert missing["file_id"] is None
     assert missing["observed"]["expected"] == {"status": "loaded", "received_by": "2022-06-16"}
     late = found[("completeness", "report_on_time", "warning", *LATE)]
-    assert late["observed"]["first_received_at"] == "2022-04-20 10:30:00"
-    assert "nhận lúc 10:30 20/04/2022, hạn 18/04/2022" in late["message"]
+    assert late["observed"]["first_received_at"] == "2022-04-20 00:00:00"
+    assert late["observed"]["received_rule"] == "date_line"
+    assert "ký ngày 20/04/2022 (báo cáo nạp sau hạn lâu: tính theo ngày ký), hạn 18/04/2022" \
+        in late["message"]
 
 
 def test_town_reporting_rates(broken_db):

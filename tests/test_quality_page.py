@@ -230,7 +230,7 @@ def test_a_file_rejected_yesterday_and_still_rejected_shows_today(second_night, 
     (unreadable,) = [r for r in rows if r[2] == UNREADABLE]
     assert unreadable[0] == "Lỗi" and "đến nay vẫn bị từ chối" in unreadable[5]
     # Rows rejected by the first night are that night's: not on today's page …
-    assert not [r for r in rows_of(parsed, "UBND phường Long Phước")
+    assert not [r for r in parsed.sections.get("UBND phường Long Phước", [])
                 if NOT_A_NUMBER_TEXT in r[5]]
     # … but on the page of the last two nights.
     _, both = quality_page(second_night, tmp_path / "q2.html", "--runs", "2")

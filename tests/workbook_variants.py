@@ -18,7 +18,7 @@ from baocao.demo.grid import WRITERS, Grid, write_xls, write_xlsx
 from baocao.demo.layouts import STANDARD_HEADER, Layout, Line, tcvn3, vni
 from extract.headers import cell_address as address
 
-# With the demo's layouts and writers that tests draw their own sheets with.
+# Also the demo's layouts and writers, for the tests that draw their own sheets.
 __all__ = ["EXPECTED_PROBLEMS", "EXPECTED_ROWS", "LINES", "REPORTER", "UNIT_CODE", "VARIANTS",
            "Grid", "Layout", "address", "report_grid", "tcvn3", "vni", "write_variant",
            "write_xls", "write_xlsx"]

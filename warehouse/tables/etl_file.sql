@@ -27,3 +27,6 @@ alter table main.etl_file add column if not exists exported_at_source varchar;
 alter table main.etl_file add column if not exists bulk_import boolean;
 alter table main.etl_file add column if not exists received_at timestamp;
 alter table main.etl_file add column if not exists received_rule varchar;
+-- When the archived copy was deleted under the retention rule (load/purge.py); the rows
+-- loaded from it stay.
+alter table main.etl_file add column if not exists purged_at timestamp;
