@@ -32,7 +32,7 @@ from prefect import serve
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
-from common.clock import LOCAL
+from common.clock import LOCAL, local_from_timestamp
 from common.datafolder import DataPaths
 from flows.nightly import backfill, nightly
 
@@ -83,26 +83,24 @@ def deployments(paths: DataPaths) -> list:
     ]
 
 
-def next_nightly(after: dt.datetime | None = None) -> dt.datetime:
-    """The first nightly run at or after `after` (local wall-clock time, default now), by
-    Prefect's own cron schedule: the time the server's scheduler will choose."""
+def next_nightly() -> dt.datetime:
+    """The next nightly run (local wall-clock time) by Prefect's own cron schedule: the
+    time the server's scheduler will choose."""
     from prefect.server.schemas.schedules import CronSchedule
     from prefect.utilities.asyncutils import run_coro_as_sync
 
-    start = (after or dt.datetime.now(LOCAL).replace(tzinfo=None)).replace(tzinfo=LOCAL)
     schedule = CronSchedule(cron=NIGHTLY_CRON, timezone=TIMEZONE)
-    (first,) = run_coro_as_sync(schedule.get_dates(n=1, start=start))
-    return first.astimezone(LOCAL).replace(tzinfo=None)
+    (first,) = run_coro_as_sync(schedule.get_dates(n=1, start=dt.datetime.now(LOCAL)))
+    return local_from_timestamp(first.timestamp())
 
 
-def served(paths: DataPaths, api_url: str, server_log: Path | None = None,
-           after: dt.datetime | None = None) -> Served:
+def served(paths: DataPaths, api_url: str, server_log: Path | None = None) -> Served:
     paths = _absolute(paths)
     return Served(
         data_dir=paths.data_dir, inbox=paths.inbox, warehouse=paths.warehouse,
         api_url=api_url, ui_url=get_current_settings().ui_url, server_log=server_log,
         nightly=NIGHTLY, nightly_cron=NIGHTLY_CRON, timezone=TIMEZONE,
-        next_nightly=next_nightly(after), backfill=BACKFILL,
+        next_nightly=next_nightly(), backfill=BACKFILL,
         backfill_command=f"PREFECT_API_URL={api_url} prefect deployment run '{BACKFILL}' "
                          "-p period_from=2022-M01 -p period_to=2022-M03 --watch")
 

@@ -87,4 +87,4 @@ def test_cli_writes_the_form(demo_paths, tmp_path):
     assert total[2] > 0
     wrong = CliRunner().invoke(app, ["form-06a", "--period", "2022-Q9", "--out", str(out),
                                      "--data-dir", str(demo_paths.data_dir)])
-    assert wrong.exit_code == 1 and "Không có kỳ báo cáo '2022-Q9'" in wrong.output
+    assert wrong.exit_code == 2 and "Không có kỳ báo cáo '2022-Q9'" in wrong.output

@@ -200,9 +200,11 @@ def _reports(rng: random.Random, people: People, catalog: dict[str, Indicator]
             late = rng.choice((1, 2, 3)) if rng.random() < 0.08 else 0
             arrived = (datetime(YEAR, m, day, rng.randint(9, 15), rng.randint(0, 59))
                        + timedelta(days=late))
+            # A report sent late is signed the day it is sent: its date line is what tells
+            # its lateness once the files are loaded long after (int_workbook_received).
             reports.append(Report(habits.file_name.format(m=m), reporter, m, top, units[m - 1],
-                                  place, chair, signers, habits, figures[reporter], day,
-                                  arrived, rng.getrandbits(32)))
+                                  place, chair, signers, habits, figures[reporter],
+                                  arrived.day, arrived, rng.getrandbits(32)))
     reports.append(_correct(reports))
     reports.sort(key=lambda r: r.arrived)
     return reports
