@@ -146,6 +146,15 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
             "--move-processed/--keep-processed", help="Sau khi công bố, chuyển tệp đã xử lý "
             "vào INBOX/da-xu-ly/, tệp bị từ chối vào INBOX/bi-tu-choi/ kèm ghi chú lý do "
             "(mặc định: thiết lập move_processed).")] = None,
+        import_history: Annotated[bool, typer.Option(
+            "--import-history", help="Các tệp là báo cáo cũ nạp bù: tính đúng hạn theo ngày ký "
+            "ghi trên báo cáo, không theo lúc nhận tệp.")] = False,
+        dask: Annotated[str | None, typer.Option(
+            "--dask", help="Địa chỉ Dask scheduler (tcp://host:8786) để đọc tệp song song; "
+                           "các máy phải thấy thư mục dữ liệu ở cùng đường dẫn.")] = None,
+        workers: Annotated[int | None, typer.Option(
+            "--workers", min=1, help="Đọc tệp song song bằng N tiến trình trên máy này.")]
+        = None,
         verbose: Verbose = False) -> None:
     """Chạy luồng nightly một lần: nạp các tệp mới trong hộp thư vào kho số liệu."""
     _quiet_prefect(verbose)
@@ -155,10 +164,14 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
     if not paths.inbox.is_dir():
         console.print(f"[red]Không có thư mục tệp đến {paths.inbox}.[/red]")
         raise typer.Exit(1)
+    from common.area import read_area
     from flows.nightly import run_nightly
 
+    dask = dask or read_area(paths.data_dir).dask_address
     _run_and_report(paths, "manual",
-                    lambda: run_nightly(paths, "manual", move_processed=move_processed))
+                    lambda: run_nightly(paths, "manual", import_history=import_history,
+                                        dask=dask, workers=workers,
+                                        move_processed=move_processed))
 
 
 @app.command()
@@ -305,13 +318,20 @@ def report(period: Annotated[str | None, typer.Option(help="Kỳ báo cáo (bắ
 
 @app.command()
 def check(file: Annotated[Path, typer.Argument(help="Tệp cần kiểm tra (.xlsx, .xls, .ods, "
-                                                   ".csv).")]) -> None:
+                                                   ".csv).")],
+          data_dir: Annotated[Path | None, typer.Option(
+              "--data-dir", help="Thư mục dữ liệu có địa bàn (baocao.toml) để nhận đơn vị; "
+                                 "mặc định thị xã Phước Long.")] = None) -> None:
     """Kiểm tra một tệp trước khi bỏ vào hộp thư: in những gì đọc được và mọi lỗi kèm ô.
     Không cần kho số liệu. Mã thoát 0: không có lỗi; 1: có lỗi."""
     if not file.is_file():
         console.print(f"[red]Không có tệp {file}.[/red]")
         raise typer.Exit(1)
     from baocao.check import check_file, render
+    from common.area import use_area
+
+    if data_dir is not None:
+        use_area(data_dir)
 
     with console.status("Đang đọc và kiểm tra tệp…"):
         checked = check_file(file)

@@ -41,6 +41,7 @@ class Area:
     departments: tuple[Department, ...] = field(default=())
     deadline_working_days: int | None = None  # None: the seed setting
     catalog: str | None = None  # path of a catalog kept outside the package
+    dask_address: str | None = None  # a Dask scheduler the runs read files with
 
 
 def _default_departments() -> tuple[Department, ...]:
@@ -68,7 +69,8 @@ def read_area(data_dir: Path) -> Area:
                                      tuple(d.get("title_synonyms", ())))
                           for d in config.get("departments", [])),
         deadline_working_days=config.get("deadline", {}).get("working_days"),
-        catalog=config.get("catalog", {}).get("path"))
+        catalog=config.get("catalog", {}).get("path"),
+        dask_address=config.get("dask", {}).get("address"))
 
 
 def use_area(data_dir: Path) -> Area:
@@ -97,7 +99,9 @@ def write_config(data_dir: Path, area: Area, name: str) -> Path:
                   "title_synonyms = [" + ", ".join(f'"{s}"' for s in d.title_synonyms) + "]",
                   ""]
     lines += ["# [deadline]", "# working_days = 2   # reports due N working days after the 14th",
-              "# [catalog]", "# path = \"/srv/baocao/indicators.csv\""]
+              "# [catalog]", "# path = \"/srv/baocao/indicators.csv\"",
+              "# [dask]     # read files on a Dask cluster (every worker sees DATA_DIR)",
+              "# address = \"tcp://scheduler:8786\""]
     path = Path(data_dir) / CONFIG_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

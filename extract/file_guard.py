@@ -47,10 +47,10 @@ from extract.refusals import (
     size_within,
     within,
 )
+from extract.tabular import CSV_SUFFIXES
 
 log = logging.getLogger(__name__)
 
-CSV_SUFFIXES = {".csv", ".txt"}
 HEAD_BYTES = 8192  # enough for every signature and an HTML page's opening
 COLUMN_BYTES = 1 << 20  # how much of a CSV file its columns are counted in
 
@@ -236,7 +236,7 @@ def _text(path: Path, head: bytes, limits: Limits) -> None:
     widest = max(line.count(mark) for line in lines for mark in (b",", b";", b"\t")) + 1
     if widest > limits.csv_columns:
         raise csv_limits(f"có dòng tới {vn_int(widest)} cột trở lên (giới hạn "
-                   f"{vn_int(limits.csv_columns)} cột)", f"{widest} columns or more")
+                         f"{vn_int(limits.csv_columns)} cột)", f"{widest} columns or more")
     _line_lengths(path, limits.line_kb * 1024)
 
 
@@ -246,7 +246,7 @@ def _nul_bytes(path: Path) -> None:
         found = chunk.find(b"\x00")
         if found >= 0:
             raise csv_limits(f"có byte rỗng (NUL) ở vị trí {vn_int(offset + found)}",
-                       f"NUL byte at offset {offset + found}")
+                             f"NUL byte at offset {offset + found}")
         offset += len(chunk)
 
 
@@ -264,8 +264,9 @@ def _line_lengths(path: Path, limit: int) -> None:
                 line += chunk.count(b"\n", start, found + 1)
                 start, run = found + 1, 0
             elif reach <= len(chunk):
-                raise csv_limits(f"dòng {vn_int(line)} dài hơn {vn_int(limit // 1024)} KB (giới "
-                           "hạn cho một dòng)", f"line {line} longer than {limit} bytes")
+                raise csv_limits(f"dòng {vn_int(line)} dài hơn {vn_int(limit // 1024)} KB "
+                                 "(giới hạn cho một dòng)",
+                                 f"line {line} longer than {limit} bytes")
             else:
                 run += len(chunk) - start
                 break

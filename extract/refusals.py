@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from common.seeds import setting
 from common.vn_format import vn_int
 from extract.problems import Problem
+from extract.tabular import CSV_SUFFIXES, SPREADSHEET_SUFFIXES
 
 MB = 1 << 20
 CHUNK = 1 << 22  # what one read of a file or a zip entry holds in memory
@@ -48,7 +49,8 @@ class Refused(Exception):
 
 
 def not_a_spreadsheet(what: str, suffix: str, advice: str = "") -> Refused:
-    named = f" dù tên tệp có đuôi {suffix}" if suffix else ""
+    named = f" dù tên tệp có đuôi {suffix}" if suffix in SPREADSHEET_SUFFIXES | CSV_SUFFIXES \
+        else ""
     return Refused(
         "not_a_spreadsheet",
         f"Tệp này là {what}, không phải bảng tính{named}. "
