@@ -13,7 +13,8 @@
     INBOX/da-xu-ly/, INBOX/bi-tu-choi/   files a run handled (`--move-processed`)
 
 The archive and the inbox hold citizens' personal data (docs/personal-data.md): what baocao
-creates here is owner-only (folders 0700, files 0600), whatever the umask.
+creates in the data folder is owner-only (folders 0700, files 0600) whatever the umask; the
+folders it makes in the inbox take the inbox's permissions (staff read what is there).
 """
 
 from __future__ import annotations

@@ -32,9 +32,11 @@ from load.lock import writer_lock
 from transform.batch import Batch, build_batch
 
 CHUNK = 50  # files per extract task: enough to amortise a task's overhead
+# Tasks pass rows and inbox paths between them: never written to Prefect's result storage
+# (pickles under ~/.prefect/storage), whatever a profile's PREFECT_RESULTS_PERSIST_BY_DEFAULT.
 
 
-@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
 def archive_new_files(paths: DataPaths) -> InboxScan:
     """Archive every inbox file whose content the warehouse has not seen yet; files already
     loaded (same sha256) are skipped without being parsed, new names of them noted."""
@@ -44,7 +46,7 @@ def archive_new_files(paths: DataPaths) -> InboxScan:
     return scan
 
 
-@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE, persist_result=False)
 def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> InboxScan:
     """The archived files a backfill of these months (and unit) must read again."""
     files, purged = warehouse.files_for_backfill(paths.warehouse, months, unit)
@@ -55,7 +57,7 @@ def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> Inb
     return InboxScan(files, [], len(files), purged=purged)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, persist_result=False)
 def extract_chunk(files: list[InboxFile], paths: DataPaths) -> list[FileResult]:
     results = [extract_file(f, paths.archived(f.archive_path)) for f in files]
     get_run_logger().info(
@@ -65,7 +67,7 @@ def extract_chunk(files: list[InboxFile], paths: DataPaths) -> list[FileResult]:
     return results
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, persist_result=False)
 def validate(results: list[FileResult]) -> Batch:
     batch = validate_batch(build_batch(results), pd.Timestamp(local_now()))
     failed = batch.dq_results[~batch.dq_results["success"].astype(bool)] \
@@ -75,7 +77,7 @@ def validate(results: list[FileResult]) -> Batch:
     return batch
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, persist_result=False)
 def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object],
                      duplicates: list[Duplicate], bulk_import: bool = False) -> dict:
     summary = sequence.load_and_publish(paths, run, batch, duplicates=duplicates,

@@ -64,12 +64,16 @@ def alert(paths: DataPaths, run_id: str | None, status: str, error_vi: str, erro
 
 def run_failed(paths: DataPaths, run: dict[str, object], exc: BaseException) -> bool:
     """The alert of a run that failed (nothing was published but its record)."""
-    english = f"{type(exc).__name__}: {exc}"
-    vietnamese = (f"Lần chạy {run['flow']} (mã {str(run['run_id'])[:8]}, bắt đầu "
-                  f"{vn_datetime(run['started_at'])}) thất bại: {_cause_vi(exc)}. Kho số liệu "
-                  "vẫn giữ số liệu của lần công bố trước; chi tiết trong baocao status và "
-                  "nhật ký của lần chạy.")
-    return alert(paths, str(run["run_id"]), "failed", vietnamese, english)
+    try:
+        english = f"{type(exc).__name__}: {exc}"
+        vietnamese = (f"Lần chạy {run['flow']} (mã {str(run['run_id'])[:8]}, bắt đầu "
+                      f"{vn_datetime(run['started_at'])}) thất bại: {_cause_vi(exc)}. Kho số "
+                      "liệu vẫn giữ số liệu của lần công bố trước; chi tiết trong baocao "
+                      "status và nhật ký của lần chạy.")
+        return alert(paths, str(run["run_id"]), "failed", vietnamese, english)
+    except Exception:  # sent while a failure is handled: it must never replace that failure
+        log.exception("alert of the failed run %s not sent", run.get("run_id"))
+        return False
 
 
 def _cause_vi(exc: BaseException) -> str:

@@ -183,7 +183,8 @@ def test_odd_names_stay_inside_the_inbox_and_break_no_command(tmp_path):
     assert all(len(os.fsencode(n)) <= 255 and n.endswith(".txt") for n in notes)
     assert f"{long_name('.xlsx')}.txt" not in notes  # 259 bytes: shortened to fit
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        recorded = {Path(p).name for (p,) in con.execute("select path from etl_file")}
+        recorded = {Path(p).name for (p,) in con.execute("select path from etl_file"
+                                                                  ).fetchall()}
     assert recorded == {*ODD_LOADED, *ODD_REJECTED, "b\ufffdo c\ufffdo c\ufffd.csv"}
 
     status = runner.invoke(app, ["status", "--data-dir", str(data)], env={"COLUMNS": "400"})

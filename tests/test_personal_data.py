@@ -153,7 +153,7 @@ def test_prefect_and_the_run_logs_hold_no_personal_data(demo_paths):
     result storage, and every file of the data folder but the archive and the inbox (run
     logs, run state, Data Docs, quality pages; the warehouse's tables are scanned by
     test_demo_pipeline)."""
-    from prefect.logging.handlers import APILogHandler
+    from prefect.logging.handlers import APILogWorker
     from prefect.settings import (
         PREFECT_LOCAL_STORAGE_PATH,
         PREFECT_SERVER_DATABASE_CONNECTION_URL,
@@ -161,7 +161,7 @@ def test_prefect_and_the_run_logs_hold_no_personal_data(demo_paths):
 
     personal = personal_values(demo_paths.inbox)
     assert len(personal) > 1000
-    APILogHandler.flush()  # the runs' logs still queued for the server
+    APILogWorker.drain_all(timeout=30)  # the runs' logs still queued for the server
 
     database = Path(PREFECT_SERVER_DATABASE_CONNECTION_URL.value().split(":///", 1)[1])
     found = []

@@ -77,6 +77,7 @@ class Layout:
     """How one commune edits the template. Defaults: the clean template."""
     month: int = 9
     year: int = 2022
+    council_line: str = TOWN_COUNCIL  # row 1: the council the reporter answers to
     reporter_line: str = "UBND PHƯỜNG LONG THỦY"
     period_line: str | None = "Tháng {m} năm {y}"
     date_line: str = "Long Thủy, ngày 14 tháng {m} năm {y}"
@@ -126,7 +127,7 @@ def report_grid(layout: Layout, lines: list[Line]) -> Grid:
                  layout.font if legacy else None)
 
     row = 0
-    text(row, col0, TOWN_COUNCIL, True)
+    text(row, col0, layout.council_line, True)
     text(row, col0 + 4, NATION, True)
     text(row + 1, col0, layout.reporter_line, True)
     text(row + 1, col0 + 4, MOTTO, True)
