@@ -124,18 +124,63 @@ def _print_report(warehouse: Path, period: str, unit: str, scope: str = "area",
 
 @app.command()
 def demo(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+         area: Annotated[str | None, typer.Option(
+             "--area", help="Mã một tỉnh sau 01/7/2025, ví dụ 75: dữ liệu mẫu năm 2025 của cả "
+             "tỉnh (các xã, phường cũ đến tháng 6, xã, phường mới từ tháng 7, một số sở) thay "
+             "cho thị xã Phước Long năm 2022.")] = None,
          verbose: Verbose = False) -> None:
-    """Tạo hộp thư mẫu (dữ liệu giả lập), chạy luồng nightly và in báo cáo 9 tháng 2022."""
+    """Tạo hộp thư mẫu (dữ liệu giả lập), chạy luồng nightly và in báo cáo: 9 tháng 2022 của
+    thị xã Phước Long, hoặc năm 2025 của tỉnh --area."""
     _quiet_prefect(verbose)
-    from baocao.demo import write_demo_inbox
     from common.datafolder import DataPaths
 
     paths = DataPaths.of(data_dir, warehouse)
-    with console.status("Đang tạo dữ liệu mẫu…"):
-        files = write_demo_inbox(paths.inbox)
-    console.print(f"Đã tạo {len(files)} tệp mẫu trong {paths.inbox}.")
+    if area is None:
+        from baocao.demo import write_demo_inbox
+
+        with console.status("Đang tạo dữ liệu mẫu…"):
+            files = write_demo_inbox(paths.inbox)
+        console.print(f"Đã tạo {len(files)} tệp mẫu trong {paths.inbox}.")
+        _run_and_report(paths, "manual")
+        _print_report(paths.warehouse, "2022-9M", "688")
+        return
+    import duckdb
+
+    from baocao.demo import province
+    from common.area import CONFIG_NAME, read_area, write_config
+    from common.units import UnknownArea, area_kind, area_name
+
+    area = area.strip()
+    try:
+        kind = area_kind(area)
+    except UnknownArea as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if kind != "province_2025":
+        console.print(f"[red]Dữ liệu mẫu theo địa bàn chỉ có cho một tỉnh sau 01/7/2025 (ví dụ "
+                      f"75), không có cho mã '{area}'.[/red]")
+        raise typer.Exit(2)
+    served = read_area(paths.data_dir).code
+    # Another area's warehouse would mix the two: the demo gets a data folder of its own.
+    if served != area and (paths.warehouse.exists() or (paths.data_dir / CONFIG_NAME).exists()):
+        console.print(f"[red]Thư mục dữ liệu {paths.data_dir} đang phục vụ địa bàn mã {served}; "
+                      "hãy chọn một --data-dir khác cho dữ liệu mẫu.[/red]")
+        raise typer.Exit(2)
+    name = area_name(area)
+    config = write_config(paths.data_dir, province.province_area(area), name)
+    with console.status(f"Đang tạo dữ liệu mẫu của {name}…"):
+        files = province.write_province_inbox(paths.inbox, area)
+    console.print(f"Đã ghi {config} ({name}) và tạo {len(files)} tệp mẫu trong {paths.inbox}.",
+                  highlight=False, markup=False)
     _run_and_report(paths, "manual")
-    _print_report(paths.warehouse, "2022-9M", "688")
+    period = "2025-Y"
+    if paths.warehouse.exists():
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            (complete,) = con.execute(
+                "select bool_and(complete) from report_one_stop where unit_code = ?"
+                " and period_code = ? and scope = 'area'", [area, period]).fetchone()
+        period = period if complete else "2025-9M"  # the year is not all in the files
+    _print_report(paths.warehouse, period, area)
 
 
 @app.command()

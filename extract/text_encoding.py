@@ -24,9 +24,10 @@ the Vietnamese alphabet, at most one tone, an onset, vowel nucleus and final tha
 spells), then the number of header cells of the first lines that are known headers of the
 one-stop export or the report workbook (only those with Vietnamese letters: `STT` says
 nothing about the encoding). Convincing is at least `MIN_SHARE` of syllables, over at least
-`MIN_WORDS` words or with `MIN_HEADERS` known headers. A wrong reading turns Vietnamese words
-into letters Vietnamese has no use for (`MaÞ hôÌ sõ`, `Tiªm`) or into impossible spellings
-(`Dă`, `kư`), so the right one stands out by far on any real file.
+`MIN_WORDS` words or with `MIN_HEADERS` known headers; a legacy reading must also beat the
+same bytes unconverted by `LEGACY_GAIN`. A wrong reading turns Vietnamese words into letters
+Vietnamese has no use for (`MaÞ hôÌ sõ`, `Tiªm`) or into impossible spellings (`Dă`, `kư`),
+so the right one stands out by far on any real file.
 
 Text in a single-byte code page is put in NFC (Windows-1258 writes `ế` as `ê` + a combining
 acute); UTF-8 and UTF-16 text is left as written, as DuckDB reads it. DuckDB reads only
@@ -57,6 +58,10 @@ HEAD_BYTES = 1 << 20  # what detection reads: thousands of rows of an export
 SAMPLE_CHARS = 1 << 18  # what is scored: plenty of words, and legacy conversion is slow
 CHUNK_BYTES = 1 << 22  # what a copy to UTF-8 holds in memory at once
 MIN_SHARE, MIN_WORDS, MIN_HEADERS = 0.8, 20, 2
+# A legacy font's reading of text that is no legacy text changes few words, and may spell
+# them as well (`ô` is VNI's `ơ`): converting must raise the share of syllables by this
+# much (viparse's own margin for the same decision) to be believed at all.
+LEGACY_GAIN = 0.15
 HEADER_LINES = 20  # the header row is searched for in the first 20 rows
 
 RESAVE = ("Mở tệp bằng Excel, chọn Lưu thành (Save As) → CSV UTF-8 (Comma delimited) "
@@ -256,13 +261,16 @@ def _decodes(head: bytes, reading: Reading) -> str | None:
 def _choose(decoded: dict[Reading, str]) -> tuple[Reading | None, Reading | None]:
     """The best-scoring reading (the first of equals) if it is convincing, else None; and
     a reading giving other text that scores as well, if there is one (then neither can be
-    trusted)."""
+    trusted). A legacy reading competes only if converting raised the share of syllables
+    of the same bytes unconverted by `LEGACY_GAIN`."""
     samples = {r: _text(text[:SAMPLE_CHARS], r) for r, text in decoded.items()}
     scores = {r: score(sample) for r, sample in samples.items()}
     log.info("encoding scores: %s", "; ".join(f"{r.name}: {s}" for r, s in scores.items()))
-    if not scores:
+    unconverted = {r.codec: s.share for r, s in scores.items() if not r.legacy}
+    rank = {r: (s.share, s.headers) for r, s in scores.items()
+            if not r.legacy or s.share - unconverted.get(r.codec, 0) >= LEGACY_GAIN}
+    if not rank:
         return None, None
-    rank = {r: (s.share, s.headers) for r, s in scores.items()}
     best = max(rank, key=rank.__getitem__)
     if not scores[best].convincing:
         return None, None

@@ -12,6 +12,7 @@ CSV holds it.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import unicodedata
 from pathlib import Path
@@ -112,7 +113,7 @@ def write(path: Path, rows: list[list[str]], encoding: str) -> Path:
 
 
 def inbox_file(path: Path) -> InboxFile:
-    seen = pd.Timestamp("2022-10-03 08:00").to_pydatetime()
+    seen = dt.datetime(2022, 10, 3, 8, 0)
     return InboxFile(str(path), sha256_of(path), path.name, seen, seen)
 
 

@@ -140,7 +140,13 @@ def test_the_addressee_is_not_the_reporter(tmp_path):
 
 
 def test_units_are_resolved_as_of_the_period(tmp_path):
-    """'Phường Phước Bình' was 25219 until the 2025 reorganisation merged it into 25220."""
+    """'Phường Phước Bình' was 25219 until the 2025 reorganisation merged it into 25220: in a
+    data folder serving Đồng Nai, which holds both (Phước Long town's own folder stops at
+    the reform)."""
+    from common.area import Area, use_area, write_config
+
+    write_config(tmp_path / "dongnai", Area("75"), "Tỉnh Đồng Nai")
+    use_area(tmp_path / "dongnai")
     before = read(template(tmp_path, reporter_line="UBND PHƯỜNG PHƯỚC BÌNH",
                            period_line="Tháng 5 năm 2025",
                            date_line="Phước Bình, ngày 14 tháng 5 năm 2025"))

@@ -65,6 +65,9 @@ _TET = {1: 0.35, 2: 0.65}
 # before the Mid-Autumn festival (6 October 2025, M10).
 _INSPECTIONS = {2: 2.5, 5: 2.0, 10: 1.8}
 _JOBS = {2: 0.5, 3: 1.2}  # the Tết lull, then the hiring after it
+_JOBS_A_MONTH = 4.5  # jobs created a month per 1,000 households
+_CLASSES_A_MONTH = 0.03  # chance of a vocational class in a month, per 1,000 households
+_TRAINEES = (15, 35)  # in a class
 _PERIOD_LINES = ("Tháng {m} năm {y}",) * 4 + ("tháng {m:02d}/{y}", "Kỳ báo cáo: T{m}/{y}")
 _FILE_NAMES = ("BC thang {m} - {ascii}.xlsx", "Bao cao thang {m:02d}.{y} - {ascii}.xlsx",
                "{ascii} - BC DVCQ T{m}.{y}.xlsx", "Báo cáo tháng {m} năm {y} {name}.xlsx")
@@ -118,9 +121,12 @@ def _start(rng: random.Random, unit: AdminUnit, poverty: float) -> _State:
     rate = poverty * _POVERTY.get(unit.unit_type, 1.0) * rng.uniform(0.5, 1.6)
     poor = round(households * rate)
     near = round(poor * rng.uniform(1.5, 2.5))
-    plans = {"jobs_created": 5 * round(households * 0.0054 * rng.uniform(1.0, 1.2) * 12 / 5),
-             "vocational_trainees": 5 * max(1, round(households * 0.01 * rng.uniform(0.8, 1.2)
-                                                     / 5))}
+    # Yearly plans a little above what the commune will achieve (none in the Tết month).
+    size = households / 1000
+    jobs = size * _JOBS_A_MONTH * sum(_JOBS.get(m, 1.0) for m in MONTHS)
+    trainees = min(0.6, size * _CLASSES_A_MONTH) * (len(MONTHS) - 1) * sum(_TRAINEES) / 2
+    plans = {code: 5 * max(1, round(expected * rng.uniform(1.0, 1.25) / 5))
+             for code, expected in (("jobs_created", jobs), ("vocational_trainees", trainees))}
     return _State(households, poor, near, poor, near, plans)
 
 
@@ -137,7 +143,7 @@ def _month(rng: random.Random, s: _State, m: int) -> dict[str, Row]:
     s.poor += new["new_poor_households"] - round(s.poor * rng.uniform(0, pace))
     s.near += new["new_near_poor_households"] - round(s.near * rng.uniform(0, pace))
     size = s.households / 1000
-    jobs = round(size * 4.5 * _JOBS.get(m, 1.0) * rng.uniform(0.6, 1.4))
+    jobs = round(size * _JOBS_A_MONTH * _JOBS.get(m, 1.0) * rng.uniform(0.6, 1.4))
     gifts = round(_TET.get(m, 0) * (2 * (s.poor_start + s.near_start) + 8 * size)
                   * rng.uniform(0.8, 1.2))
     workers = min(jobs, round(rng.uniform(0, 0.3) * jobs)) if rng.random() < 0.4 else 0
@@ -150,8 +156,9 @@ def _month(rng: random.Random, s: _State, m: int) -> dict[str, Row]:
         "jobs_created": jobs,
         "job_loans_value": sum(5_000_000 * rng.randint(10, 20) for _ in range(workers)),
         "job_loans_workers": workers,
-        # A vocational class of 15–35 trainees now and then, none in the Tết month.
-        "vocational_trainees": rng.randint(15, 35) if m != 2 and rng.random() < 0.12 else 0,
+        # A vocational class now and then, none in the Tết month.
+        "vocational_trainees": (rng.randint(*_TRAINEES) if m != 2 and rng.random()
+                                < min(0.6, size * _CLASSES_A_MONTH) else 0),
         **new,
     }
     rows: dict[str, Row] = {}
