@@ -31,14 +31,13 @@ Verbose = Annotated[bool, typer.Option("--verbose", help="Show Prefect's enginee
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    # Must happen before prefect is imported: its settings are read at import time. Every
-    # Prefect process baocao starts (API server, flow-run process) inherits this environment.
+    # Before prefect is imported (it reads its settings then); every Prefect process baocao
+    # starts (API server, flow run) inherits this environment.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_ROOT_LEVEL", "INFO" if verbose else "WARNING")
-    # No telemetry, whatever a profile says: office machines often have no Internet (each
-    # attempt logs an error) and nothing about them is to be sent out. The first is the
-    # server's heartbeat and the UI's analytics, the second the client's usage events.
+    # Never telemetry, whatever a profile says (offices often have no Internet, and nothing
+    # is to leave them): the server's heartbeat and UI analytics; the client's usage events.
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     os.environ["DO_NOT_TRACK"] = "1"
     # The temporary API server migrates its database on first start: give it time.
@@ -84,22 +83,28 @@ def _run_and_report(paths, trigger: str, start=None) -> dict:
     return summary
 
 
-def _print_report(warehouse: Path, period: str, unit: str, scope: str = "area",
-                  fmt: str = "text", out: Path | None = None, template: Path | None = None
-                  ) -> None:
+def _read_published(warehouse: Path, fetch):
+    """`fetch(con)` on the published warehouse, read-only. No warehouse yet, or a
+    LookupError (its message is Vietnamese), ends the command with exit code 1."""
     import duckdb
-
-    from baocao import report
 
     if not warehouse.exists():
         console.print(f"[red]Chưa có kho số liệu tại {warehouse}. Hãy chạy 'baocao run'.[/red]")
         raise typer.Exit(1)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         try:
-            data = report.fetch(con, period, unit, scope)
+            return fetch(con)
         except LookupError as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
+
+
+def _print_report(warehouse: Path, period: str, unit: str, scope: str = "area",
+                  fmt: str = "text", out: Path | None = None, template: Path | None = None
+                  ) -> None:
+    from baocao import report
+
+    data = _read_published(warehouse, lambda con: report.fetch(con, period, unit, scope))
     if fmt == "docx":
         from baocao import report_docx
 
@@ -267,8 +272,7 @@ def status(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
 
 @app.command()
 def serve(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
-          inbox: Annotated[Path | None, typer.Option("--inbox", help="Thư mục tệp đến (mặc định "
-                                                     "DATA_DIR/inbox).")] = None,
+          inbox: Annotated[Path | None, typer.Option("--inbox", help="Thư mục tệp đến.")] = None,
           verbose: Verbose = False) -> None:
     """Phục vụ lịch chạy: nightly lúc 01:30 (giờ Việt Nam) và backfill theo yêu cầu."""
     _quiet_prefect(verbose)
@@ -277,29 +281,21 @@ def serve(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
     from flows.deployments import Served, ServerUnavailable, serve_deployments
 
     def announce(s: Served) -> None:
-        server = (f"do lệnh này khởi động và dừng cùng lệnh; nhật ký: {s.server_log}"
-                  if s.server_log else "đã chạy sẵn")
+        server = f"mở cùng lệnh này, nhật ký {s.server_log}" if s.server_log else "có sẵn"
         console.print(
-            "baocao serve đang chạy (dừng: Ctrl+C).\n"
-            f"  Thư mục dữ liệu: {s.data_dir}\n"
-            f"  Thư mục tệp đến: {s.inbox}\n"
-            f"  Kho số liệu: {s.warehouse}\n"
-            f"  Máy chủ Prefect: {s.api_url} ({server}); giao diện: {s.ui_url}\n"
-            "Lịch chạy:\n"
-            f"  {s.nightly}: hằng ngày lúc {s.next_nightly:%H:%M} (cron {s.nightly_cron}, "
-            f"{s.timezone}); lần tới: {vn_datetime(s.next_nightly)} giờ Việt Nam.\n"
-            f"  {s.backfill}: khi có yêu cầu.\n"
+            f"baocao serve đang chạy (dừng: Ctrl+C).\n  Thư mục dữ liệu: {s.data_dir}\n"
+            f"  Thư mục tệp đến: {s.inbox}\n  Kho số liệu: {s.warehouse}\n  Máy chủ Prefect:"
+            f" {s.api_url} ({server}); giao diện: {s.ui_url}\nLịch chạy:\n  {s.nightly}: hằng"
+            f" ngày lúc {s.next_nightly:%H:%M} (cron {s.nightly_cron}, {s.timezone}); lần tới:"
+            f" {vn_datetime(s.next_nightly)} giờ Việt Nam.\n  {s.backfill}: khi có yêu cầu.\n"
             "Yêu cầu backfill (đọc lại các tháng từ kho lưu trữ) từ một cửa sổ lệnh khác:\n"
-            f"  {s.backfill_command}\n"
-            "Mỗi lúc chỉ một lần chạy: yêu cầu đến khi nightly đang chạy sẽ chờ nightly xong.",
-            highlight=False, markup=False)
-
+            f"  {s.backfill_command}\nMỗi lúc chỉ một lần chạy: yêu cầu đến khi nightly đang"
+            " chạy sẽ chờ nightly xong.", highlight=False, markup=False)
     try:
         serve_deployments(DataPaths.of(data_dir, warehouse, inbox), announce)
     except ServerUnavailable as exc:
-        console.print(f"[red]Không khởi động được máy chủ Prefect tại {exc.url}.[/red] Xem "
-                      f"{exc.log}; nếu cổng đang bận, đặt PREFECT_SERVER_API_PORT sang cổng "
-                      "khác.", highlight=False)
+        console.print(f"[red]Không mở được máy chủ Prefect tại {exc.url}[/red] (xem {exc.log};"
+                      " cổng bận thì đặt PREFECT_SERVER_API_PORT khác).", highlight=False)
         raise typer.Exit(1) from exc
 
 
@@ -397,7 +393,6 @@ def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy (ho
     """Ghi trang HTML chất lượng số liệu: theo từng đơn vị, tệp và dòng bị từ chối, vi phạm
     quy tắc, giá trị bất thường, báo cáo thiếu hoặc muộn (kèm tệp, trang, ô). Tệp còn bị từ
     chối luôn có mặt, dù lần chạy nào nhận nó."""
-    import duckdb
 
     from baocao import quality_page as page
     from common.datafolder import DataPaths
@@ -410,16 +405,7 @@ def quality(run: Annotated[str, typer.Option("--run", help="Mã lần chạy (ho
     if paths.warehouse.exists():
         run = args.check(arguments.run, run, arguments.warehouse_runs(paths.warehouse))
     _refuse_bad(args)
-    if not paths.warehouse.exists():
-        console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
-                      "[/red]")
-        raise typer.Exit(1)
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        try:
-            data = page.fetch(con, run, runs)
-        except LookupError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
+    data = _read_published(paths.warehouse, lambda con: page.fetch(con, run, runs))
     run_id = str(data.run["run_id"])
     target = out or paths.quality_page(run_id if runs == 1 else f"{run_id}-last{runs}")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -447,7 +433,6 @@ def form_06a(
     data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
 ) -> None:
     """Ghi Biểu số II.06a/VPCP/KSTT (tình hình, kết quả giải quyết TTHC theo lĩnh vực)."""
-    import duckdb
 
     from baocao import form06a
     from common.datafolder import DataPaths
@@ -462,17 +447,8 @@ def form_06a(
     out = args.check(arguments.output_file, out, (".xlsx",), "bảng Excel")
     unit = _unit_checked(args, unit, paths.warehouse)
     _refuse_bad(args)
-    if not paths.warehouse.exists():
-        console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
-                      "[/red]")
-        raise typer.Exit(1)
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        try:
-            form = form06a.fetch(con, unit, period, *days, scope=scope,
-                                 withdrawn_as_on_time=withdrawn_as_on_time)
-        except LookupError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
+    form = _read_published(paths.warehouse, lambda con: form06a.fetch(
+        con, unit, period, *days, scope=scope, withdrawn_as_on_time=withdrawn_as_on_time))
     form06a.write(form, out)
     console.print(f"Đã ghi {form06a.FORM_CODE} của {form.unit_name}: {len(form.rows)} lĩnh vực,"
                   f" {vn_int(form.totals['received_total'])} hồ sơ nhận giải quyết → {out}")
@@ -595,16 +571,8 @@ def export_view(
             known = list(exporting.views(con))
         view = args.check(exporting.view_name, view, known)
     _refuse_bad(args)
-    if not paths.warehouse.exists():
-        console.print(f"[red]Chưa có kho số liệu tại {paths.warehouse}. Hãy chạy 'baocao run'."
-                      "[/red]")
-        raise typer.Exit(1)
-    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-        try:
-            table = exporting.fetch(con, view, period, unit, scope)
-        except LookupError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
+    table = _read_published(paths.warehouse,
+                            lambda con: exporting.fetch(con, view, period, unit, scope))
     exporting.write(table, out)
     console.print(f"Đã ghi {vn_int(len(table.rows))} dòng của {table.view} ({table.title}) → "
                   f"{out}", highlight=False, markup=False)
