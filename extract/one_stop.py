@@ -34,6 +34,7 @@ from common.vn_parse import parse_vn_date
 from common.workdays import fill_missing_due_dates
 from extract.export_age import exported_at_from_title
 from extract.headers import best_header_guess, cell_address, find_header_row
+from extract.one_stop_flags import flag_columns
 from extract.one_stop_vocabulary import (
     CHANNELS,
     CONTENT_COLUMNS,
@@ -259,8 +260,8 @@ def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row
     """The rules on `parsed`: the accepted dossiers, the rejected rows and the warnings."""
     rows_read = con.execute("select count(*) from parsed where not blank").fetchone()[0]
     _register_lookups(con, mapping)
-    con.execute(_staged_sql(mapping, _text_cleanups(con, mapping), header_row + 2),
-                {"ws": _WHITESPACE})
+    con.execute(_staged_sql(mapping, _text_cleanups(con, mapping), header_row + 2,
+                            flag_columns(con, mapping)), {"ws": _WHITESPACE})
     _settle_duplicates(con)
 
     accepted = _accepted_frame(con)
@@ -402,9 +403,9 @@ def _unit_column(mapping: dict[str, int]) -> str | None:
 
 
 def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | None]],
-                first_row: int) -> str:
+                first_row: int, flags: str) -> str:
     """Every row with its spreadsheet row number, its values in the warehouse's terms and
-    its first reason, if any."""
+    its first reason, if any. `flags`: the select items of `one_stop_flags.flag_columns`."""
     dates = [f for f in DATE_FIELDS if f in mapping]
     closed = _first_of(["finished_at__at", "handed_over_at__at"], mapping)
     due = _first_of(["extended_due_date__at", "due_date__at"], mapping)
@@ -443,13 +444,14 @@ def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | Non
                coalesce(service_level in ('3', '4'), false) as online_eligible,
                received_at, cast(cast(due as date) as timestamp) as due_date,
                case when outcome in ('resolved', 'withdrawn') then closed end as closed_at,
-               outcome, {reason} as reason
+               outcome, has_fee, paid_online, digitised_receipt, digitised_result,
+               {reason} as reason
         from (
             select p.rowid + {first_row} as row_number, p.dossier_code, {"u.unit_code" if unit else
                                                    "cast(null as varchar) as unit_code"},
                    {optional}, {channel_value} as channel, {level} as service_level,
                    p.received_at__at as received_at, {due} as due, {closed} as closed,
-                   s.outcome, s.text as status_text,
+                   s.outcome, s.text as status_text, {flags},
                    {', '.join(f"case when p.{f} is null or p.{f}__at is not null then false"
                               f" else trim(p.{f}, $ws) <> '' end as {f}__bad" for f in dates)}
             from parsed p {' '.join(joins)}

@@ -28,6 +28,13 @@ HEADERS: dict[str, list[str]] = {
                     "Ngày kết thúc"],
     "handed_over_at": ["Ngày trả", "Ngày trả kết quả"],
     "status": ["Trạng thái", "Tình trạng"],
+    # Decision 766 inputs (one_stop_flags): read only where an export carries them.
+    "has_fee": ["Có phí, lệ phí", "Có phí", "Phí, lệ phí", "Có nghĩa vụ tài chính"],
+    "paid_online": ["Đã thanh toán trực tuyến", "Thanh toán trực tuyến"],
+    "payment_method": ["Hình thức thanh toán", "Phương thức thanh toán"],
+    "digitised_receipt": ["Số hóa thành phần hồ sơ", "Số hóa hồ sơ", "Đã số hóa hồ sơ"],
+    "receipt_files": ["Số tệp đính kèm", "Tệp đính kèm", "Thành phần hồ sơ đính kèm"],
+    "digitised_result": ["Kết quả điện tử", "Số hóa kết quả", "Đã số hóa kết quả"],
 }
 HEADER_INDEX = synonym_index(HEADERS)
 REQUIRED = {"dossier_code", "received_at", "status"}
@@ -51,9 +58,26 @@ CHANNELS = {
 ONLINE_FLAG_TRUE = {fold(s) for s in ["Có", "x", "1", "True", "Yes"]}
 SERVICE_LEVELS = {"": "2", "2": "2", "3": "3", "4": "4", "mot phan": "3", "toan trinh": "4",
                   "muc 2": "2", "muc 3": "3", "muc 4": "4"}
+# Yes/no cells of the Decision 766 columns; a number counts files or an amount, so any
+# non-zero number is a yes. A blank cell in a column the export has is a no; a text in
+# neither list is not known (null, as if the column were absent for that dossier).
+FLAG_TRUE = {fold(s) for s in ["Có", "x", "1", "True", "Yes", "Đã thanh toán",
+                                "Đã số hóa", "Có số hóa", "Có kết quả điện tử"]}
+FLAG_FALSE = {fold(s) for s in ["", "Không", "0", "False", "No", "Chưa", "Chưa thanh toán",
+                                 "Chưa số hóa", "Không có", "Miễn phí", "Miễn"]}
+# Payment channel words: online (the portal, its payment platform) or not.
+PAYMENT_ONLINE = {fold(s) for s in ["Trực tuyến", "Thanh toán trực tuyến", "Online",
+                                     "PayGov", "Cổng thanh toán", "Cổng DVC quốc gia"]}
+PAYMENT_OFFLINE = {fold(s) for s in ["", "Tiền mặt", "Trực tiếp", "Chuyển khoản",
+                                      "Tại quầy", "Bưu chính"]}
+# The warehouse's flags and the export fields each is read from (either may say yes).
+FLAG_SOURCES = {"has_fee": ["has_fee"], "paid_online": ["paid_online", "payment_method"],
+                "digitised_receipt": ["digitised_receipt", "receipt_files"],
+                "digitised_result": ["digitised_result"]}
 DATE_FIELDS = ["received_at", "due_date", "extended_due_date", "finished_at", "handed_over_at"]
 
 DOSSIER_COLUMNS = ["dossier_code", "unit_code", "procedure_code", "procedure_name", "field",
                    "channel", "service_level", "online_eligible", "received_at", "due_date",
-                   "closed_at", "outcome", "row_number"]
+                   "closed_at", "outcome", "has_fee", "paid_online", "digitised_receipt",
+                   "digitised_result", "row_number"]
 CONTENT_COLUMNS = [c for c in DOSSIER_COLUMNS if c != "row_number"]

@@ -31,7 +31,8 @@ from transform.batch import Batch
 
 RAW_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "procedure_code",
                "procedure_name", "field", "channel", "service_level", "online_eligible",
-               "received_at", "due_date", "closed_at", "outcome"]
+               "received_at", "due_date", "closed_at", "outcome", "has_fee", "paid_online",
+               "digitised_receipt", "digitised_result"]
 RAW_INDICATOR = ["file_id", "reporter", "unit_code", "period_code", "indicator_code",
                  "actual_month", "cumulative", "plan_value", "printed_rate", "source_sheet",
                  "source_cell", "row_number", "plan_cell", "cumulative_cell", "rate_cell"]

@@ -5,6 +5,7 @@ predecessors, through the same command (the whole province takes a minute or mor
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import partial
 
 import duckdb
@@ -15,6 +16,8 @@ from baocao.cli import app
 from baocao.demo import province as province_demo
 from common.area import read_area
 from common.catalog import reporters_of
+from common.text import fold
+from common.units import area_units
 
 COMMUNES = 10
 YEAR, H1, H2 = "2025-Y", "2025-H1", "2025-H2"
@@ -91,6 +94,21 @@ def test_each_reporter_sends_the_months_its_unit_exists(province):
                                       " where status = 'rejected'").fetchall()} <= {
         "Không xác định được đơn vị báo cáo (ví dụ 'UBND phường Long Thủy') ở phần đầu báo cáo"
         " hoặc tên tệp."}
+
+
+def test_every_predecessor_of_a_reporting_commune_reports_until_june(province):
+    """The inbox comes from the unit tree: a 2025 commune's predecessors are the legacy
+    communes whose default successor it is, and each sends its first half-year (unless the
+    reader cannot tell its name from another's)."""
+    _, _, con = province
+    legacy = [u for u in area_units("75") if u.level == "commune" and u.valid_to]
+    names = Counter(fold(u.unit_name) for u in legacy)
+    sent = {r for (r,) in con.execute("select distinct reporter from etl_file"
+                                      " where kind = 'workbook' and status = 'loaded'").fetchall()}
+    new = {r.removeprefix("ubnd_").removesuffix("_2025") for r in sent if r.endswith("_2025")}
+    expected = {f"ubnd_{u.unit_code}" for u in legacy
+                if u.successor_code in new and names[fold(u.unit_name)] == 1}
+    assert expected and expected <= sent
 
 
 def test_stocks_run_on_across_the_reform(province):

@@ -49,12 +49,6 @@ MONTHS = tuple(range(1, 13))
 # over labour from Sở Lao động - Thương binh và Xã hội in March 2025.
 _DEPARTMENTS = (("syt", "Sở Y tế", "GIÁM ĐỐC"), ("snv", "Sở Nội vụ", "GIÁM ĐỐC"))
 
-# The commune indicators of the catalog the communes report, and which carry a yearly plan.
-_COMMUNE_CODES = ("food_safety_inspected", "tet_gifts", "tet_gifts_value", "jobs_created",
-                  "job_loans_value", "job_loans_workers", "vocational_trainees", "households",
-                  "poor_households_start", "poor_households", "near_poor_households_start",
-                  "near_poor_households", "new_poor_households", "new_near_poor_households")
-_PLANNED = ("jobs_created", "vocational_trainees")
 # Rough size of a legacy commune by type (households), spread by a log-normal factor.
 _HOUSEHOLDS = {"Phường": 5_500, "Thị trấn": 4_500, "Xã": 3_200}
 # How poverty differs by type: rural communes have more poor households.
@@ -116,7 +110,7 @@ def _merge(states: Sequence[_State]) -> _State:
 
 
 def _start(rng: random.Random, unit: AdminUnit, poverty: float) -> _State:
-    """A legacy commune at the end of 2024."""
+    """A commune as its series starts: a legacy one at the end of 2024."""
     households = round(_HOUSEHOLDS.get(unit.unit_type, 3_200) * rng.lognormvariate(0, 0.35))
     rate = poverty * _POVERTY.get(unit.unit_type, 1.0) * rng.uniform(0.5, 1.6)
     poor = round(households * rate)
@@ -186,8 +180,9 @@ class _Sender:
     rows: dict[int, dict[str, Row]] = field(default_factory=dict)  # month → code → row
 
 
-def _habits(rng: random.Random, unit: AdminUnit | None, name: str) -> tuple[str, dict]:
-    """A clerk's file name pattern and template edits, kept month after month."""
+def _habits(rng: random.Random, full: str) -> tuple[str, dict]:
+    """A clerk's file name pattern (naming the sender's `full` name) and template edits,
+    kept month after month."""
     header = rng.choice(HEADERS)
     layout: dict = {"period_line": rng.choice(_PERIOD_LINES),
                     "header": dict(zip(ORDER, header, strict=True)),
@@ -197,7 +192,6 @@ def _habits(rng: random.Random, unit: AdminUnit | None, name: str) -> tuple[str,
     if rng.random() < 0.15:
         layout["number_row"] = tuple(f"({i})" for i in range(1, len(ORDER) + 1))
     sheet = rng.choice(_SHEETS)
-    full = unit.unit_name if unit else name
     # The full name, with its type: whatever else a file name matches, it names its sender.
     ascii_name = " ".join(w.capitalize() for w in fold(full).split())
     pattern = rng.choice(_FILE_NAMES).replace("{ascii}", ascii_name).replace("{name}", full)
@@ -209,14 +203,14 @@ def _calendar() -> frozenset[date]:
     return frozenset(d.item() for d in working_days(YEAR, YEAR + 1))
 
 
-def _arrival(rng: random.Random, m: int) -> tuple[int, datetime]:
-    """The day on the date line (a working day around the 14th, the cut-off) and when the
-    file arrived: that day, or 1–3 days later for a late one."""
+def _arrival(rng: random.Random, m: int) -> datetime:
+    """When a month's report is sent: a working day around the 14th (the cut-off), or 1–3
+    days later for a late one. It is signed that day: its date line tells its lateness once
+    the files are loaded long after (int_workbook_received)."""
     days = [d for d in (12, 13, 14, 14, 14, 15, 16) if date(YEAR, m, d) in _calendar()]
-    day = rng.choice(days)
     late = rng.choice((1, 2, 3)) if rng.random() < 0.07 else 0
-    return day, (datetime(YEAR, m, day, rng.randint(8, 16), rng.randint(0, 59))
-                 + timedelta(days=late))
+    return (datetime(YEAR, m, rng.choice(days), rng.randint(8, 16), rng.randint(0, 59))
+            + timedelta(days=late))
 
 
 def _reports_in(reporter: Reporter) -> list[int]:
@@ -261,13 +255,16 @@ def _commune_senders(rng: random.Random, tree: _Tree, reporters: dict[str, Repor
         months = _reports_in(reporter)
         if unit.valid_from:
             before = [june[u.unit_code] for u in tree.legacy if u.successor_code == unit.unit_code]
-            state = _merge(before)
+            # A commune no legacy one defaults to (all its parts merged elsewhere by
+            # default) starts afresh.
+            state = (_merge(before) if before
+                     else _start(rng, unit, sum(poverty.values()) / len(poverty)))
             council = tree.province
         else:
             district = tree.units[(unit.parent_code, False)]
             state = _start(rng, unit, poverty[district.parent_code])
             council = district
-        pattern, layout = _habits(rng, unit, reporter.name_vi)
+        pattern, layout = _habits(rng, unit.unit_name)
         upper = rng.random() < 0.85
         chair = (ON_BEHALF, "CHỦ TỊCH") if rng.random() < 0.6 else (ON_BEHALF, "KT. CHỦ TỊCH",
                                                                    "PHÓ CHỦ TỊCH")
@@ -293,7 +290,7 @@ def _department_senders(rng: random.Random, area: Area, province: AdminUnit,
     senders = []
     for department, (key, title, signer) in zip(area.departments, _DEPARTMENTS, strict=True):
         reporter = reporters[department.reporter]
-        pattern, layout = _habits(rng, None, title)
+        pattern, layout = _habits(rng, title)
         sender = _Sender(reporter, f"UBND {province.unit_name.upper()}", title.upper(),
                          province.unit_name[len(province.unit_type):].strip(), pattern,
                          layout, (PREPARED_BY, signer))
@@ -325,14 +322,15 @@ def _lines(rows: dict[str, Row]) -> list[Line]:
 def _write(inbox: Path, rng: random.Random, sender: _Sender, used: set[str]) -> list[Path]:
     written = []
     for m, rows in sender.rows.items():
-        day, arrived = _arrival(rng, m)
-        name = sender.file_name.format(m=m, y=YEAR)
-        while name in used:  # two communes of one name: the second copy as e-mail saves it
-            name = name.replace(".xlsx", " (1).xlsx")
+        arrived = _arrival(rng, m)
+        name, copy = sender.file_name.format(m=m, y=YEAR), 0
+        while name in used:  # two communes of one name: saved from e-mail as "… (1).xlsx"
+            copy += 1
+            name = sender.file_name.format(m=m, y=YEAR).replace(".xlsx", f" ({copy}).xlsx")
         used.add(name)
         layout = Layout(month=m, year=YEAR, council_line=sender.council,
                         reporter_line=sender.title, signature=sender.signer,
-                        date_line=f"{sender.place}, ngày {day} tháng {{m}} năm {{y}}",
+                        date_line=f"{sender.place}, ngày {arrived.day} tháng {{m}} năm {{y}}",
                         **{**sender.layout,
                            "sheet_name": sender.layout["sheet_name"].format(m=m)})
         path = write_grid(inbox / name, report_grid(layout, _lines(rows)), arrived, _WIDTHS)

@@ -17,3 +17,9 @@ create table if not exists raw.dossier_row (
     closed_at timestamp,
     outcome varchar
 );
+-- The Decision 766 inputs, added after the table's first version: null where the export
+-- has no such column (not carried), false where it says no.
+alter table raw.dossier_row add column if not exists has_fee boolean;
+alter table raw.dossier_row add column if not exists paid_online boolean;
+alter table raw.dossier_row add column if not exists digitised_receipt boolean;
+alter table raw.dossier_row add column if not exists digitised_result boolean;

@@ -14,7 +14,8 @@
 create or replace table intermediate.int_one_stop_daily as
 with d as (
     select unit_key, coalesce(field, '') as field, channel, online_eligible, outcome,
-           cast(received_at as date) as r, cast(closed_at as date) as c, due_date as u
+           cast(received_at as date) as r, cast(closed_at as date) as c, due_date as u,
+           has_fee, paid_online, digitised_receipt, digitised_result
     from main.fact_dossier
     where outcome is distinct from 'not_received'
 ),
@@ -25,7 +26,13 @@ events as (
            count(*) filter (where channel = 'direct') as received_direct,
            count(*) filter (where channel = 'postal') as received_postal,
            count(*) filter (where online_eligible) as eligible,
-           count(*) filter (where online_eligible and channel = 'online') as eligible_online
+           count(*) filter (where online_eligible and channel = 'online') as eligible_online,
+           -- Decision 766 inputs, counted only where the export carried them (a dossier
+           -- whose flag is null is in neither the numerator nor the denominator)
+           count(*) filter (where has_fee and paid_online is not null) as fee_due,
+           count(*) filter (where has_fee and paid_online) as fee_paid_online,
+           count(*) filter (where digitised_receipt is not null) as receipt_known,
+           count(*) filter (where digitised_receipt) as receipt_digitised
     from d group by all
     union all by name
     select unit_key, field, c as day,
@@ -36,7 +43,11 @@ events as (
            count(*) filter (where outcome = 'resolved' and (c = u or u is null))
                as resolved_on_time,
            count(*) filter (where outcome = 'resolved' and c > u) as resolved_late,
-           count(*) filter (where outcome = 'withdrawn') as withdrawn
+           count(*) filter (where outcome = 'withdrawn') as withdrawn,
+           count(*) filter (where outcome = 'resolved' and digitised_result is not null)
+               as result_known,
+           count(*) filter (where outcome = 'resolved' and digitised_result)
+               as result_digitised
     from d where c is not null group by all
     union all by name
     -- (greatest() skips nulls: a dossier without a due date is never overdue). Only up to

@@ -36,7 +36,16 @@ per_fact_unit as (
            coalesce(e.received, 0) - coalesce(e.closed, 0) as pending_total,
            coalesce(e.overdue, 0) as pending_overdue,
            coalesce(e.eligible, 0) - coalesce(s.eligible, 0) as eligible_new,
-           coalesce(e.eligible_online, 0) - coalesce(s.eligible_online, 0) as eligible_online
+           coalesce(e.eligible_online, 0) - coalesce(s.eligible_online, 0) as eligible_online,
+           -- the Decision 766 inputs of the window (receipts, resp. resolutions, in it)
+           coalesce(e.fee_due, 0) - coalesce(s.fee_due, 0) as fee_due,
+           coalesce(e.fee_paid_online, 0) - coalesce(s.fee_paid_online, 0) as fee_paid_online,
+           coalesce(e.receipt_known, 0) - coalesce(s.receipt_known, 0) as receipt_known,
+           coalesce(e.receipt_digitised, 0) - coalesce(s.receipt_digitised, 0)
+               as receipt_digitised,
+           coalesce(e.result_known, 0) - coalesce(s.result_known, 0) as result_known,
+           coalesce(e.result_digitised, 0) - coalesce(s.result_digitised, 0)
+               as result_digitised
     from w
     join at_bound s on s.bound = w.first_day - 1
     join at_bound e on e.bound = w.last_day and e.unit_key = s.unit_key and e.field = s.field

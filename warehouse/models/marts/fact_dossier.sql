@@ -4,7 +4,9 @@
 create or replace table main.fact_dossier as
 select r.dossier_code, u.unit_key, r.procedure_code, r.procedure_name, r.field, r.channel,
        r.service_level, r.online_eligible, r.received_at, r.due_date, r.closed_at, r.outcome,
-       r.source_file, r.load_id
+       r.source_file, r.load_id,
+       -- Decision 766 inputs: null where the dossier's export had no such column
+       r.has_fee, r.paid_online, r.digitised_receipt, r.digitised_result
 from intermediate.int_dossier_latest r
 join main.dim_admin_unit u
   on u.unit_code = r.unit_code
