@@ -212,8 +212,8 @@ def pipeline_stages(data_dir: Path, inbox: Path, times: dict[str, float]) -> Cal
         with timed("validate (one GX run, split per file)", times):
             batch = nightly.validate.fn(results)
         with timed("load, rebuild, check, publish", times):
-            summary = nightly.load_and_publish.fn(batch, paths, {**run,
-                                                                 "files_seen": len(files)})
+            summary = nightly.load_and_publish.fn(batch, paths,
+                                                  {**run, "files_seen": len(files)}, [])
         return summary
 
     return stages
