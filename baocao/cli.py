@@ -80,6 +80,9 @@ def _run_and_report(paths, trigger: str, start=None) -> dict:
     from baocao.quality_page import run_summary
 
     console.print(run_summary(paths.warehouse, str(summary["run_id"])), highlight=False)
+    from baocao.dashboard import write_after_run
+
+    write_after_run(paths, summary, console)
     return summary
 
 
@@ -137,55 +140,30 @@ def demo(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
     """Tạo hộp thư mẫu (dữ liệu giả lập), chạy luồng nightly và in báo cáo: 9 tháng 2022 của
     thị xã Phước Long, hoặc năm 2025 của tỉnh --area."""
     _quiet_prefect(verbose)
+    from functools import partial
+
+    from baocao.demo import province, write_demo_inbox
     from common.datafolder import DataPaths
 
     paths = DataPaths.of(data_dir, warehouse)
-    if area is None:
-        from baocao.demo import write_demo_inbox
-
-        with console.status("Đang tạo dữ liệu mẫu…"):
-            files = write_demo_inbox(paths.inbox)
-        console.print(f"Đã tạo {len(files)} tệp mẫu trong {paths.inbox}.")
-        _run_and_report(paths, "manual")
-        _print_report(paths.warehouse, "2022-9M", "688")
-        return
-    import duckdb
-
-    from baocao.demo import province
-    from common.area import CONFIG_NAME, read_area, write_config
-    from common.units import UnknownArea, area_kind, area_name
-
-    area = area.strip()
-    try:
-        kind = area_kind(area)
-    except UnknownArea as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-    if kind != "province_2025":
-        console.print(f"[red]Dữ liệu mẫu theo địa bàn chỉ có cho một tỉnh sau 01/7/2025 (ví dụ "
-                      f"75), không có cho mã '{area}'.[/red]")
-        raise typer.Exit(2)
-    served = read_area(paths.data_dir).code
-    # Another area's warehouse would mix the two: the demo gets a data folder of its own.
-    if served != area and (paths.warehouse.exists() or (paths.data_dir / CONFIG_NAME).exists()):
-        console.print(f"[red]Thư mục dữ liệu {paths.data_dir} đang phục vụ địa bàn mã {served}; "
-                      "hãy chọn một --data-dir khác cho dữ liệu mẫu.[/red]")
-        raise typer.Exit(2)
-    name = area_name(area)
-    config = write_config(paths.data_dir, province.province_area(area), name)
-    with console.status(f"Đang tạo dữ liệu mẫu của {name}…"):
-        files = province.write_province_inbox(paths.inbox, area)
-    console.print(f"Đã ghi {config} ({name}) và tạo {len(files)} tệp mẫu trong {paths.inbox}.",
-                  highlight=False, markup=False)
+    write = write_demo_inbox
+    if area is not None:
+        area = area.strip()
+        try:  # `baocao init --area` with the demo's departments
+            config = province.prepare_data_folder(paths, area)
+        except ValueError as exc:
+            console.print(Text(str(exc), style="red"))
+            raise typer.Exit(2) from exc
+        console.print(f"Đã ghi {config}.", highlight=False, markup=False)
+        write = partial(province.write_province_inbox, area=area)
+    with console.status("Đang tạo dữ liệu mẫu…"):
+        files = write(paths.inbox)
+    console.print(f"Đã tạo {len(files)} tệp mẫu trong {paths.inbox}.")
     _run_and_report(paths, "manual")
-    period = "2025-Y"
-    if paths.warehouse.exists():
-        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-            (complete,) = con.execute(
-                "select bool_and(complete) from report_one_stop where unit_code = ?"
-                " and period_code = ? and scope = 'area'", [area, period]).fetchone()
-        period = period if complete else "2025-9M"  # the year is not all in the files
-    _print_report(paths.warehouse, period, area)
+    if area is None:
+        _print_report(paths.warehouse, "2022-9M", "688")
+    else:
+        _print_report(paths.warehouse, province.report_period(paths.warehouse, area), area)
 
 
 @app.command()
@@ -576,3 +554,33 @@ def export_view(
     exporting.write(table, out)
     console.print(f"Đã ghi {vn_int(len(table.rows))} dòng của {table.view} ({table.title}) → "
                   f"{out}", highlight=False, markup=False)
+
+
+@app.command()
+def dashboard(
+    period: Annotated[str | None, typer.Option(help="Kỳ báo cáo (bắt buộc), ví dụ 2022-9M.")]
+    = None,
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị (mặc định: đơn vị cao nhất của "
+                                             "địa bàn, ví dụ 688).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Tệp HTML cần ghi (bắt buộc).")]
+    = None,
+    data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+) -> None:
+    """Ghi bảng số liệu: một tệp HTML tự chứa (biểu đồ một cửa, chỉ số phục vụ, tình hình gửi
+    báo cáo, chỉ tiêu so với kế hoạch), mở được trên điện thoại khi không có mạng."""
+    from baocao import dashboard as board
+    from common.area import read_area
+    from common.datafolder import DataPaths
+    from common.vn_format import vn_decimal, vn_period
+
+    paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    period = args.check(arguments.period, period)
+    out = args.check(arguments.output_file, out, (".html", ".htm"), "trang HTML")
+    unit = _unit_checked(args, unit or read_area(paths.data_dir).code, paths.warehouse)
+    _refuse_bad(args)
+    data = _read_published(paths.warehouse, lambda con: board.fetch(con, period, unit))
+    board.write(data, out)
+    console.print(f"Đã ghi bảng số liệu của {data.unit.name}, {vn_period(period)} → {out} "
+                  f"({vn_decimal(out.stat().st_size / 1e6, 1)} MB).", highlight=False,
+                  markup=False)

@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from baocao.report import Unit, unit_in_area
-from common.vn_format import vn_date, vn_datetime, vn_int, vn_number, vn_pct, vn_period
+from common.vn_format import vn_date, vn_datetime, vn_int, vn_number, vn_period
 
 MAX_INDICATORS = 8  # small multiples: beyond this a phone scrolls forever
 # Status of a monthly report in the completeness grid: (code in the heatmap, words, colour).
@@ -30,7 +30,8 @@ _SUBMISSION = {
     "missing": (3, "chưa gửi", "#c62828"),
     "rejected": (4, "bị từ chối", "#6a1b9a"),
 }
-_CONFIG = {"responsive": True, "displaylogo": False}
+# No toolbar: on a phone it covers the chart, and pinch and tap do its work.
+_CONFIG = {"responsive": True, "displayModeBar": False}
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;
  color:#1f2933;background:#f5f7fa;line-height:1.4}
@@ -94,7 +95,8 @@ def fetch(con: duckdb.DuckDBPyConnection, period_code: str, unit_code: str) -> D
                    "period", "unit", "end")
     by_month = rows(f"""select period_code, on_time_rate, online_rate, received_total
         from report_one_stop where unit_code = $unit and scope = 'area'
-        and period_code in {months} order by period_code""", "unit", "start", "end")
+        and period_code in {months} and received_total > 0 order by period_code""",
+                    "unit", "start", "end")
     service_index = rows(f"""select unit_name, progress_points, progress_max_points,
         online_points, online_max_points from report_service_index
         where period_code = $period and scope = 'unit' and unit_code in {units}
@@ -169,8 +171,9 @@ def _layout(fig: go.Figure, height: int, **more) -> go.Figure:
         separators=",.",  # Vietnamese: 21.473 and 98,8%
         template="plotly_white", height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
         font={"family": "system-ui, Roboto, Arial, sans-serif", "size": 12},
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top"},
-        hoverlabel={"namelength": -1}, **more)
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        hoverlabel={"namelength": -1})
+    fig.update_layout(**more)
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
     return fig
@@ -190,12 +193,12 @@ def _rates(labels: list[str], on_time: list, online: list, received: list,
         else:
             fig.add_trace(go.Bar(marker_color=colour, **common))
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05], title_text="Tỷ lệ")
-    return _layout(fig, 380, barmode="group")
+    return _layout(fig, 340, barmode="group")
 
 
 def _service_index_figure(rows: list[tuple]) -> go.Figure:
     names = [r[0] for r in rows]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=False, vertical_spacing=0.16,
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=False, vertical_spacing=0.12,
                         subplot_titles=("Tiến độ giải quyết hồ sơ",
                                         "Tỷ lệ hồ sơ trực tuyến"))
     for row, (points_at, max_at, colour) in enumerate(((1, 2, "#2e7d32"), (3, 4, "#1565c0")),
@@ -205,15 +208,14 @@ def _service_index_figure(rows: list[tuple]) -> go.Figure:
         text = [f"{vn_number(round(p, 2)) if p is not None else '—'}/{vn_int(m)}"
                 for p, m in zip(points, maxima, strict=True)]
         fig.add_trace(go.Bar(y=names, x=maxima, orientation="h", marker_color="#e4e7eb",
-                             name="Điểm tối đa", showlegend=row == 1, hoverinfo="skip",
-                             legendgroup="max"), row=row, col=1)
+                             hoverinfo="skip"), row=row, col=1)
         fig.add_trace(go.Bar(y=names, x=points, orientation="h", marker_color=colour,
                              name="Điểm đạt", text=text, textposition="outside",
-                             cliponaxis=False, showlegend=False,
+                             cliponaxis=False,
                              hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>"),
                       row=row, col=1)
         fig.update_yaxes(autorange="reversed", row=row, col=1)
-    return _layout(fig, 140 + 46 * len(rows) * 2, barmode="overlay")
+    return _layout(fig, 120 + 2 * 26 * len(rows), barmode="overlay", showlegend=False)
 
 
 def _submission_figure(rows: list[tuple]) -> go.Figure:
@@ -242,7 +244,7 @@ def _submission_figure(rows: list[tuple]) -> go.Figure:
                                  marker={"color": colour, "size": 12, "symbol": "square"}))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top")
-    return _layout(fig, 120 + 30 * len(reporters), legend={"orientation": "h", "y": -0.02,
+    return _layout(fig, 110 + 26 * len(reporters), legend={"orientation": "h", "y": -0.02,
                                                             "yanchor": "top"})
 
 
@@ -257,7 +259,7 @@ def _indicator_figure(series: list[tuple], unit_vi: str) -> go.Figure:
                              hovertemplate="Kế hoạch: %{y:,.0f} " + unit_vi
                                            + "<extra></extra>"))
     fig.update_yaxes(rangemode="tozero", tickformat=",.0f")
-    return _layout(fig, 280)
+    return _layout(fig, 260)
 
 
 class _Charts:
@@ -297,7 +299,7 @@ def render(data: Dashboard) -> str:
               "chart-one-stop-months") if data.by_month else None,
         "Không có số liệu một cửa theo tháng trong kỳ."))
     sections.append(_section(
-        "Chỉ số phục vụ (Quyết định 766/QĐ-TTg): điểm đạt so với điểm tối đa",
+        "Chỉ số phục vụ (Quyết định 766/QĐ-TTg): điểm đạt so với điểm tối đa (phần xám)",
         chart(_service_index_figure(data.service_index), "chart-service-index")
         if data.service_index else None, "Không có số liệu chỉ số phục vụ trong kỳ."))
     sections.append(_section(
@@ -327,8 +329,7 @@ def render(data: Dashboard) -> str:
 <p class="fresh">Số liệu cập nhật đến {vn_datetime(data.data_as_of)}; kho số liệu công bố lúc
 {vn_datetime(data.published_at)}.</p>{note}</header>
 {"".join(sections)}
-<footer>Tệp tự chứa, mở được khi không có mạng. Tỷ lệ đúng hạn trên
-{vn_pct(1, 0)} là tốt nhất.</footer></main></body></html>
+<footer>Tệp tự chứa, mở được khi không có mạng (tạo bởi baocao).</footer></main></body></html>
 """
 
 
@@ -353,7 +354,7 @@ def write_after_run(paths, summary: dict, console) -> Path | None:
                 return None
             data = fetch(con, period, read_area(paths.data_dir).code)
         write(data, out)
-    except Exception as exc:  # noqa: BLE001 — the run has published; the page is extra
+    except Exception as exc:  # the run has published: the dashboard is extra
         console.print(f"Không ghi được bảng số liệu {out}: {exc}", highlight=False,
                       markup=False)
         return None

@@ -7,16 +7,27 @@ Limited to the home area because unit names repeat across the country (there are
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
+import sqlite3
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import vietnamadminunits
-from vietnamadminunits.database.main import query
-
 from common.area import UnknownArea, current_area
 from common.text import fold
+
+# vietnamadminunits' data files, read directly: importing the package loads its address
+# parsers (half a second) that baocao never uses, on every command.
+_DATA = Path(importlib.util.find_spec("vietnamadminunits").submodule_search_locations[0]
+             ) / "data"
+
+
+def query(sql: str) -> list[dict]:
+    """Rows of vietnamadminunits' dataset (tables admin_units and admin_units_legacy)."""
+    with sqlite3.connect(f"file:{_DATA / 'dataset.db'}?mode=ro", uri=True) as con:
+        con.row_factory = sqlite3.Row
+        return [dict(r) for r in con.execute(sql).fetchall()]
 
 # Resolution 1662/NQ-UBTVQH15 and its peers: the 2025 units took effect on 1 July 2025.
 REORGANISATION_DATE = dt.date(2025, 7, 1)
@@ -149,7 +160,7 @@ def _legacy_keys_into(code: str, kind: str) -> set[str]:
 
 @cache
 def _conversion() -> dict:
-    path = Path(vietnamadminunits.__file__).parent / "data" / "converter_2025.json"
+    path = _DATA / "converter_2025.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -15,10 +15,10 @@ lũy kế and plans carry on theirs, so every series runs on across the reform. 
 their clerk's habits (case of the title, header texts, numbers as text, file names) from
 month to month.
 
-Names two legacy communes of the area share (19 pairs in Đồng Nai, e.g. two "Xã Tân
-Thành") and names that fold alike ("Xã Lộc Thạnh", "Xã Lộc Thành") are written as staff
-write them: the reader refuses to guess between two units, so their files are rejected
-(docs/jurisdictions.md).
+Names two communes of the area share once folded (in Đồng Nai 19 pairs of legacy communes,
+e.g. two "Xã Tân Thành", "Xã Thạnh Phú" and "Xã Thanh Phú"; and the 2025 "Xã Lộc Thạnh" and
+"Xã Lộc Thành") are written as staff write them: the reader refuses to guess between two
+units, so their files are rejected (docs/jurisdictions.md).
 """
 
 from __future__ import annotations
@@ -30,15 +30,18 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+import duckdb
+
 from baocao.demo.layouts import ORDER, Layout, Line, report_grid
 from baocao.demo.province_exports import Office, write_exports
 from baocao.demo.sheet_xlsx import write_grid
 from baocao.demo.template import HEADERS, ON_BEHALF, PREPARED_BY, SECTIONS
 from baocao.demo.timeline import arrive
-from common.area import Area, Department
+from common.area import CONFIG_NAME, Area, Department, read_area, write_config
 from common.catalog import Reporter, load_catalog, reporters_of
+from common.datafolder import DataPaths
 from common.text import fold
-from common.units import AdminUnit, area_kind, area_units
+from common.units import AdminUnit, area_kind, area_name, area_units
 from common.workdays import working_days
 
 YEAR = 2025
@@ -75,6 +78,32 @@ def province_area(code: str) -> Area:
     province = _in_sentence(unit.unit_name, unit.unit_type)  # "tỉnh Đồng Nai"
     return Area(code, tuple(Department(f"{key}_{code}", f"{title} {province}", (title,))
                             for key, title, _ in _DEPARTMENTS))
+
+
+def prepare_data_folder(paths: DataPaths, area: str) -> Path:
+    """`baocao init --area` for the demo: baocao.toml with the demo's departments. Refuses
+    (ValueError, in Vietnamese for staff) a code that is not a 2025 province, and a data
+    folder that serves another area: the two would mix in one warehouse."""
+    if area_kind(area) != "province_2025":  # an unknown code: UnknownArea, a ValueError
+        raise ValueError(f"Dữ liệu mẫu theo địa bàn chỉ có cho một tỉnh sau 01/7/2025 (ví dụ "
+                         f"75), không có cho mã '{area}'.")
+    served = read_area(paths.data_dir).code
+    if served != area and (paths.warehouse.exists() or (paths.data_dir / CONFIG_NAME).exists()):
+        raise ValueError(f"Thư mục dữ liệu {paths.data_dir} đang phục vụ địa bàn mã {served}; "
+                         "hãy chọn một --data-dir khác cho dữ liệu mẫu.")
+    return write_config(paths.data_dir, province_area(area), area_name(area))
+
+
+def report_period(warehouse: Path, area: str) -> str:
+    """The province's year to report, or its nine months when the files loaded do not reach
+    the year's end."""
+    if not warehouse.exists():
+        return f"{YEAR}-Y"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (complete,) = con.execute(
+            "select bool_and(complete) from report_one_stop where unit_code = ?"
+            " and period_code = ? and scope = 'area'", [area, f"{YEAR}-Y"]).fetchone()
+    return f"{YEAR}-Y" if complete else f"{YEAR}-9M"
 
 
 def _in_sentence(name: str, unit_type: str) -> str:
