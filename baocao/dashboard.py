@@ -215,6 +215,8 @@ def _service_index_figure(rows: list[tuple]) -> go.Figure:
                              hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>"),
                       row=row, col=1)
         fig.update_yaxes(autorange="reversed", row=row, col=1)
+        # Room right of the longest bar for its "19,45/20" on a narrow phone screen.
+        fig.update_xaxes(range=[0, max(m or 0 for m in maxima) * 1.3], row=row, col=1)
     return _layout(fig, 120 + 2 * 26 * len(rows), barmode="overlay", showlegend=False)
 
 

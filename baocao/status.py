@@ -17,7 +17,7 @@ from baocao.quality_page import KIND_LABELS, STATUS_LABELS
 from common.clock import local_now
 from common.datafolder import DataPaths
 from common.seeds import setting
-from common.vn_format import vn_datetime, vn_int, vn_period
+from common.vn_format import vn_datetime, vn_decimal, vn_int, vn_period
 from expectations.findings import records
 from load import notify, run_state
 
@@ -107,6 +107,7 @@ def print_status(console: Console, paths: DataPaths, runs: int) -> None:
                           f"{vn_datetime(published[1])}.", highlight=False)
         _print_rejected(console, con, names)
         _print_missing(console, con, names)
+        _print_restatements(console, con)
 
 
 def _file_fates(con: duckdb.DuckDBPyConnection, run_ids: list[str], names: _Names
@@ -244,3 +245,29 @@ def check(console: Console, paths: DataPaths) -> int:
     if found.status == "missed":
         notify.alert(paths, found.run_id, found.status, found.vi, found.en)
     return 1
+
+
+def _print_restatements(console: Console, con: duckdb.DuckDBPyConnection) -> None:
+    """One line per closed figure a later run changed: what was sent, what it is now, which
+    files changed it (a warehouse from before closing existed has none)."""
+    if not con.execute("select count(*) from duckdb_tables() where schema_name = 'main'"
+                       " and table_name = 'report_restatement'").fetchone()[0]:
+        return
+    rows = records(con, "select * from report_restatement"
+                        " order by period_code, unit_code, scope, figure, run_id")
+    if not rows:
+        return
+    console.print("[bold]Số liệu đã chốt bị thay đổi sau khi gửi[/bold]")
+    for r in rows:
+        scope = "toàn địa bàn" if r["scope"] == "area" else "riêng đơn vị"
+        sent, now = map(_figure, (r["closed_value"], r["current_value"]))
+        console.print(Text(
+            f"  {r['unit_code']} · {vn_period(r['period_code'])} · {scope} · {r['figure']}: "
+            f"đã gửi {sent}, nay {now} (lần chạy {r['run_id'][:8]}; tệp: "
+            f"{', '.join(r['files']) if r['files'] else 'không xác định'})"))
+
+
+def _figure(value: float | None) -> str:
+    if value is None:
+        return "trống"
+    return vn_int(int(value)) if float(value).is_integer() else vn_decimal(value, 4)

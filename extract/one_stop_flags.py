@@ -46,8 +46,8 @@ def flag_columns(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> str
         for field in (f for f in fields if f in mapping):
             texts = [t for (t,) in con.execute(
                 f"select distinct {field} from parsed where {field} is not null").fetchall()]
-            whens = " ".join(f"when {_sql_text(t)} then {_sql_bool(meaning(field, t))}"
-                             for t in texts)
+            whens = " ".join(f"when p.{field} = {_sql_text(t)}"
+                             f" then {_sql_bool(meaning(field, t))}" for t in texts)
             cases.append(f"(case when p.{field} is null then {_sql_bool(meaning(field, None))}"
                          f" {whens} end)")
         items.append(f"{' or '.join(cases) if cases else 'cast(null as boolean)'} as {flag}")

@@ -17,7 +17,7 @@ from expectations.checks import warehouse_findings
 from expectations.facts import validate_facts
 from expectations.findings import findings_frame
 from expectations.invariants import check_invariants
-from load import run_state, warehouse
+from load import closing, run_state, warehouse
 from load.archive import Duplicate
 from load.models import build_models
 from load.seeds import load_seeds
@@ -56,6 +56,8 @@ def build(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch | None = Non
     with step("quality: rules, cross-checks, completeness, outliers"):
         findings += warehouse_findings(con, rules_file)
         warehouse.record_findings(con, findings_frame(findings, run_id))
+    with step("restatements: closed figures this run changed"):
+        closing.record_restatements(con, run_id)
     with step("invariants"):
         check_invariants(con)
     return counts

@@ -61,8 +61,8 @@ def test_hand_counted_rates_and_points(tmp_path):
         ("S1", True, True, True, True), ("S2", True, False, False, False),
         ("S3", True, True, True, False), ("S4", False, False, True, True),
         ("S5", False, False, False, False), ("S6", True, False, True, True)]
-    # A unit without dossiers in the period has no rate and no points.
-    assert service_index(con, "25218")["digitised_receipt_points"] is None
+    # The town's own desk had no dossiers in the period: no rate and no points.
+    assert service_index(con, "688")["digitised_receipt_points"] is None
 
 
 def test_export_without_the_columns_gives_no_data_not_zero(tmp_path):
