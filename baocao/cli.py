@@ -584,3 +584,61 @@ def dashboard(
     console.print(f"Đã ghi bảng số liệu của {data.unit.name}, {vn_period(period)} → {out} "
                   f"({vn_decimal(out.stat().st_size / 1e6, 1)} MB).", highlight=False,
                   markup=False)
+
+
+@app.command()
+def close(
+    period: Annotated[str | None, typer.Option(help="Kỳ cần chốt (bắt buộc), ví dụ 2022-9M.")]
+    = None,
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị (mặc định: mọi đơn vị).")] = None,
+    data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+) -> None:
+    """Chốt kỳ: lưu số liệu báo cáo đã công bố của kỳ đúng như đã gửi (ai chốt, lúc nào).
+    Lần nạp sau làm thay đổi số đã chốt được ghi lại và hiện trong 'baocao status'."""
+    from common.datafolder import DataPaths
+    from common.vn_format import vn_int, vn_period
+    from load.closing import close_period
+
+    paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    period = args.check(arguments.period, period)
+    if unit is not None:
+        unit = _unit_checked(args, unit, paths.warehouse)
+    _refuse_bad(args)
+    try:
+        count = close_period(paths, period, unit)
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Đã chốt {vn_int(count)} số liệu của {vn_period(period)}"
+                  + (f", đơn vị {unit}." if unit else ", mọi đơn vị."), highlight=False)
+
+
+@app.command()
+def closed(
+    period: Annotated[str | None, typer.Option(help="Kỳ đã chốt (bắt buộc), ví dụ 2022-9M.")]
+    = None,
+    unit: Annotated[str | None, typer.Option(help="Mã đơn vị (mặc định: đơn vị cao nhất của "
+                                             "địa bàn, ví dụ 688).")] = None,
+    data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
+) -> None:
+    """In số liệu của kỳ đã chốt đúng như đã gửi (không phải số hiện tại)."""
+    from common.area import read_area
+    from common.datafolder import DataPaths
+    from common.vn_format import vn_datetime, vn_decimal, vn_int, vn_period
+    from load.closing import closed_figures
+
+    paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    period = args.check(arguments.period, period)
+    unit = _unit_checked(args, unit or read_area(paths.data_dir).code, paths.warehouse)
+    _refuse_bad(args)
+    rows = _read_published(paths.warehouse, lambda con: closed_figures(con, period, unit))
+    _, _, _, closed_at, closed_by = rows[0]
+    console.print(f"Số liệu đã gửi của đơn vị {unit}, {vn_period(period)} (chốt lúc "
+                  f"{vn_datetime(closed_at)}, người chốt {closed_by}):", highlight=False)
+    for scope, figure, value, _, _ in rows:
+        shown = "trống" if value is None else (
+            vn_int(int(value)) if float(value).is_integer() else vn_decimal(value, 4))
+        console.print(Text(f"  {'toàn địa bàn' if scope == 'area' else 'riêng đơn vị'} · "
+                           f"{figure}: {shown}"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import re
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -208,36 +210,51 @@ def _province_type(name: str) -> str:
 
 
 _UNIT_PREFIXES = ("ubnd", "uy ban nhan dan", "bo phan mot cua", "bo phan tiep nhan va tra ket qua")
+_PUNCTUATION = re.compile(r"[^\w]+")
 
 
-def resolve_unit(text: object, on: dt.date) -> str | None:
-    return _resolve(current_area().code, str(text) if text is not None else "", on)
+def _spelled(text: str) -> str:
+    """Text as written, diacritics kept, for matching: 'Lộc Thạnh' is not 'Lộc Thành'."""
+    return _PUNCTUATION.sub(" ", unicodedata.normalize("NFC", text).casefold()).strip()
+
+
+def resolve_unit(text: object, on: dt.date, within: str | None = None) -> str | None:
+    """Official code of a unit of the area named in free text (`UBND phường Long Thủy`,
+    `Bộ phận một cửa thị xã Phước Long`), as of the date `on`; None when the name is not
+    the area's, or is the name of two of its units. `within`: a district or province the
+    text's context names (a title block's council line), to tell apart same-name communes.
+    A name spelled exactly (diacritics and all) is tried before its folded form."""
+    return _resolve(current_area().code, str(text) if text is not None else "", on, within)
 
 
 @lru_cache(maxsize=65536)
-def _resolve(area: str, text: str, on: dt.date) -> str | None:
-    """Official code of a unit of the area named in free text (`UBND phường Long Thủy`,
-    `Bộ phận một cửa thị xã Phước Long`), as of the date `on`; None when the name is not
-    the area's, or is the name of two of its units."""
-    key = fold(text)
+def _resolve(area: str, text: str, on: dt.date, within: str | None) -> str | None:
+    key, spelled = fold(text), _spelled(text)
     for prefix in _UNIT_PREFIXES:
         if key.startswith(prefix + " "):
             key = key[len(prefix) + 1:]
-    found = {code for name, code in _names_on(area, on) if name == key}
-    return found.pop() if len(found) == 1 else None  # a name two units share says neither
+            spelled = " ".join(spelled.split(" ")[len(prefix.split(" ")):])
+    names = [n for n in _names_on(area, on) if within is None or within in (n[2], n[3])]
+    for index, wanted in ((1, spelled), (0, key)):
+        found = {n[2] for n in names if n[index] == wanted}
+        if found:  # a name two units share says neither
+            return found.pop() if len(found) == 1 else None
+    return None
 
 
 @cache
-def _names_on(area: str, on: dt.date) -> tuple[tuple[str, str], ...]:
-    """(folded name, code) of the area's districts and communes valid on a day: full names,
-    and communes' names without their type ('Long Thủy')."""
+def _names_on(area: str, on: dt.date) -> tuple[tuple[str, str, str, str | None], ...]:
+    """(folded name, spelled name, code, parent code) of the area's districts and communes
+    valid on a day: full names, and communes' names without their type ('Long Thủy')."""
     names = []
     for unit in area_units(area):
         if unit.level == "province" or not valid_on(unit, on):
             continue
-        names.append((fold(unit.unit_name), unit.unit_code))
+        names.append((fold(unit.unit_name), _spelled(unit.unit_name), unit.unit_code,
+                      unit.parent_code))
         if unit.level == "commune":
-            names.append((fold(unit.unit_name.split(" ", 1)[1]), unit.unit_code))
+            short = unit.unit_name.split(" ", 1)[1]
+            names.append((fold(short), _spelled(short), unit.unit_code, unit.parent_code))
     return tuple(names)
 
 

@@ -63,7 +63,8 @@ where c.aggregation = 'sum' and c.actual_month is not null and c.cumulative is n
 order by c.indicator_code, c.period_code, c.reporter"""
 
 # Stale `last` values — grain: reporter × `last` indicator × longer period (quarter, half,
-# nine months, year) that ends at or before the newest month reported: the reporter's
+# nine months, year) that ends at or before the newest month reported, while the
+# reporter's unit still exists: the reporter's
 # latest month with a value in the period, and where that value stands.
 STALE_SQL = """
 with horizon as (
@@ -82,7 +83,12 @@ latest as (
     join intermediate.int_period_month pm on pm.month_code = s.period_code
     join periods pr on pr.period_code = pm.period_code
     join horizon h on pr.last_month <= h.last_month
+    -- a reporter whose commune merged into another before the period's last month is not
+    -- stale: its successor carries the series (report_indicator's lineages)
+    join dim_reporter r on r.reporter = s.reporter
+    join dim_period lm on lm.period_code = pr.last_month
     where s.aggregation = 'last' and s.actual_value is not null
+      and intermediate.is_valid_on(r.valid_from, r.valid_to, lm.end_date)
     group by all
 )
 select l.*, s.actual_value, s.file_id, s.file_name, s.sheet, s.value_cell

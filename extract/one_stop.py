@@ -562,7 +562,7 @@ _REASONS_VI = {
     "missing_received_date": "thiếu ngày tiếp nhận",
     "closed_without_date": "hồ sơ đã kết thúc nhưng không có ngày kết thúc",
     "finished_before_received": "ngày có kết quả trước ngày tiếp nhận",
-    "unknown_unit": "đơn vị tiếp nhận không thuộc thị xã Phước Long",
+    "unknown_unit": "đơn vị tiếp nhận không thuộc địa bàn hoặc trùng tên với đơn vị khác",
     "unknown_service_level": "mức độ dịch vụ công không xác định",
     "conflicting_duplicate": "mã hồ sơ lặp lại trong cùng tệp với nội dung khác nhau",
 }

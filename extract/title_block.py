@@ -38,7 +38,12 @@ def fold_cell(value: object) -> str:
 
 def title_lines(rows: list[list[object]]) -> list[str]:
     """Folded lines of the title block; a cell may hold several lines."""
-    return [key for row in rows for c in row if isinstance(c, str) and c
+    return [key for key, _ in title_texts(rows)]
+
+
+def title_texts(rows: list[list[object]]) -> list[tuple[str, str]]:
+    """(folded, as written) of each line of the title block."""
+    return [(key, line.strip()) for row in rows for c in row if isinstance(c, str) and c
             for line in c.splitlines() if (key := fold_cell(line))]
 
 
@@ -128,9 +133,13 @@ def _department_names_of(area: Area) -> tuple[tuple[str, Reporter], ...]:
     return tuple(sorted(names, key=lambda item: len(item[0]), reverse=True))
 
 
-def _reporter_in_content(title: list[str], on: dt.date) -> Reporter | None:
+def _reporter_in_content(title: list[tuple[str, str]], on: dt.date) -> Reporter | None:
+    """The reporter a title line names. A province has communes of the same name (two "Xã
+    Tân Thành"): the council line above ("UBND HUYỆN BÙ ĐĂNG") tells them apart, and a name
+    spelled with its diacritics ("Lộc Thạnh") is tried before its folded form."""
     communes = _communes_on(on)
-    for line in title:
+    district = _district_in(title, on)
+    for line, written in title:
         if line.startswith(_NOT_THE_REPORTER):
             continue
         text = _REPORTER_LABEL.sub("", line)
@@ -142,9 +151,20 @@ def _reporter_in_content(title: list[str], on: dt.date) -> Reporter | None:
             rest = text[len(prefix):]
             for pattern, full in _UNIT_ABBREVIATIONS:
                 rest = pattern.sub(full, rest)
-            code = resolve_unit(rest, on)
+            code = resolve_unit(written, on, district) or resolve_unit(rest, on, district)
             if code in communes:
                 return communes[code]
+    return None
+
+
+def _district_in(title: list[tuple[str, str]], on: dt.date) -> str | None:
+    """The district (before the 2025 reform) a title block's council line names."""
+    districts = {u.unit_code for u in home_units() if u.level == "district"}
+    for line, written in title:
+        if line.startswith(_COUNCIL_PREFIXES) and not line.startswith(_NOT_THE_REPORTER):
+            code = resolve_unit(written, on)
+            if code in districts:
+                return code
     return None
 
 
@@ -173,7 +193,8 @@ def _reporter_in_name(filename: str, on: dt.date) -> Reporter | None:
     return found.pop() if len(found) == 1 else None
 
 
-def reporter_of(title: list[str], filename: str, sheet: str, period_code: str) -> Reporter:
+def reporter_of(title: list[tuple[str, str]], filename: str, sheet: str, period_code: str
+                ) -> Reporter:
     on = dt.date(int(period_code[:4]), int(period_code[-2:]), 14)
     content, by_name = _reporter_in_content(title, on), _reporter_in_name(filename, on)
     if content and by_name and content != by_name:

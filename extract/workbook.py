@@ -43,6 +43,7 @@ from extract.title_block import (
     report_period,
     reporter_of,
     title_lines,
+    title_texts,
 )
 
 HEADERS: dict[str, list[str]] = {
@@ -303,10 +304,11 @@ def _extract(sheet: Sheet, header: _Header, filename: str, catalog: Catalog,
              index: dict[str, str], source: Source, problems: list[Problem]
              ) -> WorkbookExtract:
     rows, name, columns = sheet.rows, sheet.name, header.columns
-    title = title_lines(rows[:header.top])
+    texts = title_texts(rows[:header.top])
+    title = [key for key, _ in texts]
     report_date = date_line(title)
     period_code = report_period(title, filename, name)
-    reporter = reporter_of(title, filename, name, period_code)
+    reporter = reporter_of(texts, filename, name, period_code)
     blank = _UnreadCells(source, name)
     records: dict[str, tuple] = {}  # indicator code → the rest of ROW_COLUMNS
     col_of = columns.get

@@ -114,3 +114,16 @@ def record_restatements(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 def _same(a: str, b: str) -> str:
     return (f"(({a} is null and {b} is null)"
             f" or coalesce(abs({a} - {b}) < {_TOLERANCE}, false))")
+
+
+def closed_figures(con: duckdb.DuckDBPyConnection, period: str, unit: str
+                   ) -> list[tuple[str, str, float | None, object, str]]:
+    """The figures of a closed period as sent: (scope, figure, closed_value, closed_at,
+    closed_by), area first. LookupError (Vietnamese) when the period was never closed."""
+    rows = con.execute("""
+        select scope, figure, closed_value, closed_at, closed_by from main.report_closed
+        where period_code = ? and unit_code = ? order by scope, figure""",
+                       [period, unit]).fetchall()
+    if not rows:
+        raise LookupError(f"Kỳ {period} của đơn vị {unit} chưa được chốt (baocao close).")
+    return rows

@@ -29,6 +29,7 @@ from load.archive import Duplicate
 from load.models import create_tables
 from transform.batch import Batch
 
+log = logging.getLogger(__name__)
 RAW_DOSSIER = ["file_id", "row_number", "dossier_code", "unit_code", "procedure_code",
                "procedure_name", "field", "channel", "service_level", "online_eligible",
                "received_at", "due_date", "closed_at", "outcome", "has_fee", "paid_online",
@@ -152,7 +153,16 @@ _FIRST_SIGHT = ["path", "archive_path", "sha256", "file_mtime", "first_seen_at",
 def _record_files(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
                   bulk_import: bool) -> dict[str, int]:
     """etl_file rows for the batch's files in set-based statements (a run of thousands of
-    workbooks pays one insert, not one per file); sha256 → file_id."""
+    workbooks pays one insert, not one per file); sha256 → file_id.
+
+    A file recorded before that could not be read again (its archived copy damaged or
+    gone) keeps its record and rows: a backfill must never lose what it cannot re-read."""
+    recorded = {h for (h,) in con.execute("select sha256 from etl_file").fetchall()}
+    lost = [r for r in batch.results if r.file.sha256 in recorded and r.rejected
+            and any(p.rule == "unreadable_file" for p in r.problems)]
+    if lost:
+        log.warning("kept the records of %d files whose archived copy cannot be read: %s",
+                    len(lost), ", ".join(r.file.path for r in lost[:10]))
     files = pd.DataFrame([{
         "path": r.file.path, "archive_path": r.file.archive_path, "sha256": r.file.sha256,
         "file_mtime": r.file.file_mtime, "first_seen_at": r.file.first_seen_at,
@@ -166,7 +176,8 @@ def _record_files(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
         "status": "rejected" if r.rejected else "loaded", "error": r.error,
         "rows_read": _rows_read(r) + (0 if r.extract is not None else sum(
             1 for p in r.problems if p.severity == "error" and p.row_number)),
-    } for r in batch.results], columns=[*_FIRST_SIGHT, *_FILE_FACTS])
+    } for r in batch.results if not any(r is gone for gone in lost)],
+        columns=[*_FIRST_SIGHT, *_FILE_FACTS])
     if files.empty:
         return {}
     con.register("_files", files)

@@ -224,3 +224,14 @@ def test_readers_during_a_publish_see_old_or_new_never_a_mix(demo_paths, yesterd
     old_answer = (before[10], before[11], before[16], before[15])
     new_answer = (old_answer[0] + 1, old_answer[1] + 1, old_answer[2], old_answer[3])
     assert answers == {old_answer, new_answer}
+
+
+def test_a_backfill_never_loses_rows_it_cannot_read_again(yesterday):
+    """An archived export deleted by hand (not purged): the backfill cannot read it, and
+    keeps what was loaded from it rather than rejecting it after the fact."""
+    before = snapshot(yesterday.warehouse)
+    for archived in (yesterday.data_dir / "archive").glob("*/*.csv"):
+        archived.unlink()
+    summary = run_backfill(yesterday, "2022-M09", "2022-M09")
+    assert summary["status"] == "succeeded"
+    assert snapshot(yesterday.warehouse) == before
