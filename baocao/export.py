@@ -89,10 +89,13 @@ class Export:
 
 
 def views(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The report relations of `main` and their comments."""
+    """The report views of `main` (relations named report_* by unit and period; not the
+    records of closed periods and restatements) and their comments."""
     return dict(con.execute(
         r"""select table_name, comment from duckdb_tables()
             where schema_name = 'main' and table_name like 'report\_%' escape '\'
+              and table_name in (select table_name from duckdb_columns()
+                                 where schema_name = 'main' and column_name = 'unit_key')
             union all
             select view_name, comment from duckdb_views()
             where schema_name = 'main' and not internal and view_name like 'report\_%' escape '\'

@@ -153,6 +153,11 @@ def test_online_share_earns_full_points_from_half():
     create_tables(con)
     load_seeds(con)  # the components' maxima from seeds/service_index.csv
     con.execute(model("intermediate.int_service_index_component").sql)
+    # No export carried the fee or digitisation columns: those components stay null.
+    con.execute("""create table intermediate.int_service_index_input (period_code varchar,
+        unit_key bigint, scope varchar, fee_due bigint, fee_paid_online bigint,
+        receipt_known bigint, receipt_digitised bigint, result_known bigint,
+        result_digitised bigint)""")
     con.execute("""create table report_one_stop as
         select 1 as unit_key, '1' as unit_code, 'x' as unit_name, 'p' as period_code,
                'unit' as scope, 100 as received_total, n as received_new,
