@@ -18,7 +18,7 @@ from rich.text import Text
 
 from baocao import arguments
 
-app = typer.Typer(help="baocao — kho số liệu báo cáo của thị xã Phước Long.",
+app = typer.Typer(help="baocao — kho số liệu báo cáo của địa phương (tỉnh, xã, phường).",
                   no_args_is_help=True, add_completion=False)
 console = Console(soft_wrap=True)  # long Vietnamese lines: let the terminal wrap them
 errors = Console(soft_wrap=True, stderr=True)
