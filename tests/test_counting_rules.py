@@ -33,7 +33,9 @@ def figures(dossiers: list[dict], period: str = "2022-M09", unit: str = "688") -
         "outcome": d.get("outcome", "resolved" if d.get("c") else None),
     } for i, d in enumerate(dossiers)])
     if dossiers:
-        warehouse.insert_frame(con, "raw.dossier_row", rows[warehouse.RAW_DOSSIER])
+        # (the service-index columns an export may lack stay null)
+        warehouse.insert_frame(con, "raw.dossier_row",
+                               rows.reindex(columns=warehouse.RAW_DOSSIER))
     sequence.rebuild_models(con)
     cursor = con.execute("select * from report_one_stop where unit_code = ? and period_code = ?"
                          " and scope = 'area'", [unit, period])
