@@ -102,7 +102,7 @@ def test_page_lists_each_breakage_under_its_unit(broken, page):
     (row,) = [r for r in rows_of(parsed, "UBND xã Phước Tín") if "chưa gửi" in r[5]]
     assert row[:2] == ["Cảnh báo", "tháng 06/2022"] and row[6] == "hạn 16/06/2022"
     (row,) = [r for r in rows_of(parsed, "UBND xã Long Giang") if "muộn" in r[5]]
-    assert row[1] == "tháng 04/2022" and "nhận lúc 10:30 20/04/2022" in row[5]
+    assert row[1] == "tháng 04/2022" and "ký ngày 20/04/2022" in row[5]
     outlier = reports[OUTLIER[:2]]
     (row,) = [r for r in rows_of(parsed, "UBND phường Sơn Giang") if "bất thường" in r[5]]
     assert row[2:5] == [outlier.path.name, outlier.extract.sheet,
