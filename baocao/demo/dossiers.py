@@ -332,15 +332,7 @@ class DossierSimulation:
                 wait = 0 if proc.days == 0 else rng.choice((0, 0, 0, 0, 1, 1, 2, 3, 5))
                 dossier.handed = office_time(rng, cal.add(dossier.closed.date(), wait),
                                              dossier.closed)
-        people = self.people
-        male = rng.random() < 0.5
-        dossier.applicant = people.name(male)
-        dossier.id_number = people.id_number(male)
-        dossier.phone = people.phone()
-        if rng.random() < (0.35 if dossier.online else 0.08):
-            dossier.email = people.email(dossier.applicant)
-        dossier.address = people.address(dossier.desk.commune)
-        dossier.content = describe(proc.topic, rng, people, dossier.applicant, male)
+        give_applicant(dossier, rng, self.people)
 
     @staticmethod
     def _number(dossiers: Sequence[Dossier]) -> None:
@@ -365,3 +357,16 @@ def state_at(dossier: Dossier, at: datetime) -> tuple[str, datetime | None, date
         return dossier.ready_status, dossier.closed, None
     fresh = at - dossier.received < timedelta(days=1)
     return (JUST_RECEIVED if fresh else dossier.open_status), None, None
+
+
+def give_applicant(dossier: Dossier, rng: random.Random, people: People) -> None:
+    """The fake personal data an export carries (and the pipeline must never keep): the
+    applicant, ID number, phone, e-mail for some, address and the free-text description."""
+    male = rng.random() < 0.5
+    dossier.applicant = people.name(male)
+    dossier.id_number = people.id_number(male)
+    dossier.phone = people.phone()
+    if rng.random() < (0.35 if dossier.online else 0.08):
+        dossier.email = people.email(dossier.applicant)
+    dossier.address = people.address(dossier.desk.commune)
+    dossier.content = describe(dossier.proc.topic, rng, people, dossier.applicant, male)

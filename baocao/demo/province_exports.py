@@ -22,10 +22,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from baocao.demo.apportion import cumulative
-from baocao.demo.dossiers import OPEN_STATUSES, Desk, Dossier
+from baocao.demo.dossiers import OPEN_STATUSES, Desk, Dossier, give_applicant
 from baocao.demo.exports import Export, write_export
 from baocao.demo.people import People
-from baocao.demo.procedures import LAND, PROCEDURES, Procedure, describe
+from baocao.demo.procedures import LAND, PROCEDURES, Procedure
 from baocao.demo.timeline import WorkCalendar, office_time
 from common.units import REORGANISATION_DATE
 from common.workdays import working_days
@@ -200,14 +200,7 @@ class _Simulation:
         dossier.ready_status = rng.choice(_READY)
         waits_tax = dossier.proc.field == LAND and rng.random() < 0.25
         dossier.open_status = _TAX_STATUS if waits_tax else rng.choice(OPEN_STATUSES)
-        male = rng.random() < 0.5
-        dossier.applicant = people.name(male)
-        dossier.id_number = people.id_number(male)
-        dossier.phone = people.phone()
-        if rng.random() < (0.35 if dossier.online else 0.08):
-            dossier.email = people.email(dossier.applicant)
-        dossier.address = people.address(dossier.desk.commune)
-        dossier.content = describe(dossier.proc.topic, rng, people, dossier.applicant, male)
+        give_applicant(dossier, rng, people)
 
 
 def write_exports(inbox: Path, rng: random.Random, offices: Sequence[Office]) -> list[Path]:
