@@ -258,3 +258,37 @@ def dashboard(
     console.print(f"Đã ghi bảng số liệu của {data.unit.name}, {vn_period(period)} → {out} "
                   f"({vn_decimal(out.stat().st_size / 1e6, 1)} MB).", highlight=False,
                   markup=False)
+
+
+@app.command()
+def remind(period: Annotated[str | None, typer.Option(help="Kỳ báo cáo, ví dụ 2022-M10.")]
+           = None,
+           send: Annotated[bool, typer.Option(
+               "--send", help="Gửi thư nhắc tới địa chỉ trong mục [reminders] của "
+                              "baocao.toml, qua máy chủ thư ở mục [smtp].")] = False,
+           data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
+    """Ai chưa gửi báo cáo của kỳ và hạn gửi; --send: gửi thư nhắc."""
+    import datetime as dt
+
+    from baocao import remind as reminding
+    from common.area import config_section
+    from common.datafolder import DataPaths
+
+    paths = DataPaths.of(data_dir, warehouse)
+    args = arguments.Arguments()
+    period = args.check(arguments.period, period)
+    _refuse_bad(args)
+    dues = _read_published(paths.warehouse, lambda con: reminding.fetch(con, period))
+    console.print(reminding.render(period, dues, dt.date.today()), highlight=False,
+                  markup=False)
+    if send and dues:
+        try:
+            sent, unknown = reminding.send(dues, config_section(paths.data_dir, "reminders"),
+                                           config_section(paths.data_dir, "smtp"))
+        except OSError as exc:
+            errors.print(Text(f"Không gửi được thư nhắc: máy chủ thư không trả lời ({exc}).",
+                              style="red"))
+            raise typer.Exit(1) from exc
+        console.print(f"Đã gửi {sent} thư nhắc."
+                      + (f" Chưa có địa chỉ thư của: {', '.join(unknown)}." if unknown else ""),
+                      highlight=False, markup=False)

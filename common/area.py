@@ -106,3 +106,11 @@ def write_config(data_dir: Path, area: Area, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def config_section(data_dir: Path, name: str) -> dict:
+    """One table of the data folder's baocao.toml ({} when absent), e.g. `[reminders]`."""
+    path = Path(data_dir) / CONFIG_NAME
+    if not path.exists():
+        return {}
+    return dict(tomllib.loads(path.read_text(encoding="utf-8")).get(name, {}))
