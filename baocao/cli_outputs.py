@@ -25,11 +25,12 @@ from baocao.cli import (
 
 
 def _print_report(warehouse: Path, period: str, unit: str, scope: str = "area",
-                  fmt: str = "text", out: Path | None = None, template: Path | None = None
-                  ) -> None:
+                  fmt: str = "text", out: Path | None = None, template: Path | None = None,
+                  as_closed: bool = False) -> None:
     from baocao import report
 
-    data = _read_published(warehouse, lambda con: report.fetch(con, period, unit, scope))
+    data = _read_published(warehouse, lambda con: report.fetch(con, period, unit, scope,
+                                                               as_closed))
     if fmt == "docx":
         from baocao import report_docx
 
@@ -90,6 +91,8 @@ def report(period: Annotated[str | None, typer.Option(help="Kỳ báo cáo (bắ
                "định 30/2020/NĐ-CP, cần --out).")] = None,
            out: Annotated[Path | None, typer.Option("--out", help="Tệp cần ghi (mặc định: in "
                                                     "ra màn hình).")] = None,
+           as_closed: Annotated[bool, typer.Option(
+               "--as-closed", help="Số liệu như đã gửi khi chốt kỳ (baocao close).")] = False,
            data_dir: DataDir = Path("data"), warehouse: Warehouse = None) -> None:
     """In hoặc ghi báo cáo của một đơn vị và một kỳ từ kho số liệu (Word: mẫu
     DATA_DIR/templates/bao-cao.docx nếu có)."""
@@ -107,7 +110,7 @@ def report(period: Annotated[str | None, typer.Option(help="Kỳ báo cáo (bắ
         from baocao.report_docx import template_in
 
         template = template_in(paths.data_dir)
-    _print_report(paths.warehouse, period, unit, scope, fmt, out, template)
+    _print_report(paths.warehouse, period, unit, scope, fmt, out, template, as_closed)
 
 
 @app.command()

@@ -77,9 +77,10 @@ class ReportData:
 
 
 def fetch(con: duckdb.DuckDBPyConnection, period_code: str, unit_code: str,
-          scope: str = "area") -> ReportData:
+          scope: str = "area", as_closed: bool = False) -> ReportData:
     """The report's figures; LookupError (in Vietnamese) for a period or unit the
-    warehouse cannot report on, rather than a report of blanks."""
+    warehouse cannot report on, rather than a report of blanks. `as_closed`: the one-stop
+    and indicator figures as they were sent when the period was closed (`baocao close`)."""
     period = con.execute("select start_date, end_date from dim_period where period_code = ?",
                          [period_code]).fetchone()
     if period is None:
@@ -121,12 +122,34 @@ def fetch(con: duckdb.DuckDBPyConnection, period_code: str, unit_code: str,
              and nnp.indicator_code = 'new_near_poor_households'
         where u.level = 'commune'""", [unit_code, end, end, period_code, period_code]
     ).fetchone()
+    if as_closed:
+        _as_closed(con, params, one_stop, indicators)
     indicators_complete = con.execute(
         f"select bool_and(complete) from report_indicator {where}", params).fetchone()[0]
     return ReportData(unit, scope, period_code, period[0], end, one_stop, indicators, ratios,
                       below, communes, reporting, clean,
                       bool(one_stop["complete"]) and indicators_complete is not False,
                       data_as_of)
+
+
+def _as_closed(con: duckdb.DuckDBPyConnection, params: list, one_stop: dict,
+               indicators: dict) -> None:
+    """Put the closed values in place of today's (report_closed, written by `baocao
+    close`); achievement rates follow their closed actual values."""
+    closed = dict(con.execute(
+        "select figure, closed_value from report_closed where unit_code = ?"
+        " and period_code = ? and scope = ?", params).fetchall())
+    if not closed:
+        raise LookupError(f"Kỳ {params[1]} của đơn vị {params[0]} chưa được chốt "
+                          "(baocao close), nên không có số liệu đã gửi để in.")
+    for figure, value in closed.items():
+        if figure in one_stop:
+            one_stop[figure] = value
+        elif figure in indicators:
+            figures = indicators[figure]
+            figures["actual"] = value
+            if figures["rate"] is not None and figures["plan"]:
+                figures["rate"] = value / figures["plan"]
 
 
 # The units below a unit (parameters: its code, the day twice), as valid on the day.

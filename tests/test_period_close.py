@@ -53,6 +53,8 @@ def test_a_correction_after_closing_is_a_restatement(demo_paths, tmp_path):
                                 " where unit_code = '688' and period_code = '2022-9M'"
                                 ).fetchall())
     assert sent["area households"] and sent["area received_total"] == 21473
+    as_sent = runner.invoke(app, ["report", "--period", "2022-9M", "--unit", "688",
+                                  "--data-dir", str(data)]).output
 
     _correct_a_workbook(paths)
     assert run_nightly(paths)["status"] == "succeeded"
@@ -78,6 +80,18 @@ def test_a_correction_after_closing_is_a_restatement(demo_paths, tmp_path):
     assert result.exit_code == 0, result.output
     sent_households = f"{int(sent['area households']):,}".replace(",", ".")
     assert f"toàn địa bàn · households: {sent_households}" in result.output
+
+    result = runner.invoke(app, ["report", "--period", "2022-9M", "--unit", "688",
+                                 "--as-closed", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert result.output == as_sent  # the report as it was sent, after the correction
+    from baocao import report
+
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        closed = report.fetch(con, "2022-9M", "688", as_closed=True)
+        current = report.fetch(con, "2022-9M", "688")
+    assert closed.indicators["households"]["actual"] == sent["area households"]
+    assert current.indicators["households"]["actual"] == sent["area households"] + 7
 
     # A later run that changes nothing more records nothing more.
     assert run_nightly(paths)["status"] == "succeeded"
