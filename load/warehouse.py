@@ -157,7 +157,10 @@ def _record_files(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
 
     A file recorded before that could not be read again (its archived copy damaged or
     gone) keeps its record and rows: a backfill must never lose what it cannot re-read."""
-    recorded = {h for (h,) in con.execute("select sha256 from etl_file").fetchall()}
+    hashes = [r.file.sha256 for r in batch.results]
+    recorded = {h for (h,) in con.execute(
+        "select sha256 from etl_file where sha256 in (select unnest(?::varchar[]))",
+        [hashes]).fetchall()}
     lost = [r for r in batch.results if r.file.sha256 in recorded and r.rejected
             and any(p.rule == "unreadable_file" for p in r.problems)]
     if lost:

@@ -62,3 +62,22 @@ def test_monthly_report_deadline_is_two_working_days_after_the_cutoff(month, dea
     sequence.rebuild_models(con)
     assert con.execute("select deadline from intermediate.int_submission_deadline"
                        " where month_code = ?", [month]).fetchone() == (deadline,)
+
+
+def test_an_area_may_set_its_own_report_deadline(tmp_path):
+    """`[deadline] working_days` of baocao.toml replaces the shipped setting."""
+    import duckdb
+
+    from common.area import use_area
+    from load import sequence
+    from load.models import create_tables
+
+    (tmp_path / "baocao.toml").write_text('[area]\ncode = "688"\n[deadline]\nworking_days = 5\n',
+                                          encoding="utf-8")
+    use_area(tmp_path)
+    con = duckdb.connect()
+    create_tables(con)
+    sequence.rebuild_models(con)
+    # 14/05/2024 is a Tuesday: five working days later is Tuesday 21/05.
+    assert con.execute("select deadline from intermediate.int_submission_deadline"
+                       " where month_code = '2024-M05'").fetchone() == (dt.date(2024, 5, 21),)

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
+from common.area import current_area
 from common.catalog import load_catalog, load_reporters
 from common.periods import calendar
 from common.seeds import seed_frame
@@ -92,6 +93,16 @@ def civil_service_days(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR 
     return pd.DataFrame({"day": working_days(first_year, last_year).astype(object)})
 
 
+def settings() -> pd.DataFrame:
+    """settings.csv, with what the area's baocao.toml sets in its place (`[deadline]
+    working_days`): the models read one table of settings."""
+    frame = seed_frame("settings.csv", dtype=str)
+    days = current_area().deadline_working_days
+    if days is not None:
+        frame.loc[frame["setting"] == "submission_deadline_working_days", "value"] = str(days)
+    return frame
+
+
 def seed_tables(units: tuple[AdminUnit, ...]) -> dict[str, pd.DataFrame]:
     """Every seed table by name (schema `seed`)."""
     return {
@@ -102,6 +113,6 @@ def seed_tables(units: tuple[AdminUnit, ...]) -> dict[str, pd.DataFrame]:
         "ratio": ratios(),
         "reporter": reporters(),
         "service_index": seed_frame("service_index.csv"),
-        "setting": seed_frame("settings.csv", dtype=str),
+        "setting": settings(),
         "working_day": civil_service_days(),
     }
