@@ -41,20 +41,13 @@ class HashCache:
             json.loads(self.path.read_text()) if self.path.exists() else {})
         self.used: dict[str, str] = {}
 
-    @staticmethod
-    def _key(path: Path) -> str:
+    def digest(self, path: Path) -> tuple[str, bool]:
+        """The file's sha256, and whether it was hashed before unchanged (one `stat`)."""
         stat = path.stat()
-        return f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
-
-    def knows(self, path: Path) -> bool:
-        """Whether this inbox file was hashed before, unchanged."""
-        return self._key(path) in self.entries
-
-    def digest(self, path: Path) -> str:
-        key = self._key(path)
-        digest = self.entries.get(key) or sha256_of(path)
-        self.used[key] = digest
-        return digest
+        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        known = self.entries.get(key)
+        self.used[key] = known or sha256_of(path)
+        return self.used[key], known is not None
 
     def save(self, inbox: Path) -> None:
         """Keep this inbox's entries for files still in it (and other folders' entries);
@@ -151,8 +144,7 @@ def scan_inbox(paths: DataPaths, known: set[str], seen_at: dt.datetime) -> Inbox
     for path in candidates:
         scan.files += 1
         try:
-            was_known = hashes.knows(path)
-            digest = hashes.digest(path)
+            digest, was_known = hashes.digest(path)
             if digest not in known and digest not in seen:
                 scan.new.append(archive(path, paths, digest, seen_at))
             elif not was_known:
