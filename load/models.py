@@ -6,6 +6,11 @@ The build order is derived from the SQL: a model reads the relations it names, a
 schema-qualified (`main.dim_period`, `intermediate.int_unit_rollup`), and is built after
 every model among them. Sources (raw rows, seeds, the operations tables) are built by
 nobody. A model never writes an operational table.
+
+A table model may be incremental: a header line `-- incremental: <condition>` names, over
+its rows (alias `t`) and the `scope` relations, the rows the current build may change. An
+incremental build deletes those rows and inserts the model's rows that meet the condition;
+every other model is built whole (load/incremental.py decides which kind of build).
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ from importlib import resources
 
 import duckdb
 
-LAYERS = ("staging", "intermediate", "marts", "reports")
+LAYERS = ("scope", "staging", "intermediate", "marts", "reports")
 _CREATES = re.compile(
     r"^create\s+or\s+replace\s+(?:temp\s+)?(table|view|macro)\s+(\w+)\.(\w+)",
     re.IGNORECASE | re.MULTILINE)
-_REFERENCE = re.compile(r"\b(raw|seed|staging|intermediate|main)\.(\w+)\b")
+_REFERENCE = re.compile(r"\b(raw|seed|scope|staging|intermediate|main)\.(\w+)\b")
+_INCREMENTAL = re.compile(r"^--\s*incremental:\s*(.+)$", re.MULTILINE)
 _TABLE = re.compile(r"^create\s+table\s+if\s+not\s+exists\s+(\w+)\.(\w+)",
                     re.IGNORECASE | re.MULTILINE)
 # The seed tables the loader writes (load.seeds), by name in schema `seed`.
@@ -39,9 +45,24 @@ class Model:
 
     @property
     def reads(self) -> frozenset[str]:
-        """The relations its SQL names, besides itself."""
-        return frozenset(f"{s}.{n}" for s, n in _REFERENCE.findall(_without_comments(self.sql))
-                         ) - {self.name}
+        """The relations its SQL and its incremental condition name, besides itself."""
+        text = f"{_without_comments(self.sql)}\n{self.incremental or ''}"
+        return frozenset(f"{s}.{n}" for s, n in _REFERENCE.findall(text)) - {self.name}
+
+    @property
+    def incremental(self) -> str | None:
+        """The condition on its rows (alias `t`) that an incremental build replaces."""
+        found = _INCREMENTAL.search(self.sql)
+        return found.group(1).strip() if found else None
+
+    def incremental_sql(self) -> list[str]:
+        """The statements that replace the rows of the incremental condition."""
+        body = _without_comments(self.sql)
+        body = body[_CREATES.search(body).end():].strip()
+        body = re.sub(r"^as\s", "", body, flags=re.IGNORECASE).strip().rstrip(";")
+        return [f"delete from {self.name} as t where {self.incremental}",
+                f"insert into {self.name} by name select * from ({body}) as t"
+                f" where {self.incremental}"]
 
 
 def _without_comments(sql: str) -> str:
@@ -103,9 +124,15 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql)
 
 
-def build_models(con: duckdb.DuckDBPyConnection) -> None:
+def build_models(con: duckdb.DuckDBPyConnection, incremental: bool = False) -> None:
+    """Every model in order; in an incremental build, an incremental model replaces only
+    the rows of its condition."""
     for model in build_order():
-        con.execute(model.sql)
+        if incremental and model.incremental:
+            for statement in model.incremental_sql():
+                con.execute(statement)
+        else:
+            con.execute(model.sql)
 
 
 def model(name: str) -> Model:

@@ -134,6 +134,9 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
             rows_rejected = (select count(*) from rejected_row r
                              where r.file_id = etl_file.file_id)
         where file_id in (select unnest(?::integer[]))""", [list(file_ids.values())])
+    # what an incremental build of the models starts from (load.incremental)
+    con.execute("insert into scope.changed_file select unnest(?::integer[])",
+                [list(file_ids.values())])
     return {
         "files_loaded": sum(not r.rejected for r in batch.results),
         "files_rejected": sum(r.rejected for r in batch.results),

@@ -85,7 +85,7 @@ def test_models_never_write_operational_tables():
     for m in models():
         sql = re.sub(r"--[^\n]*", "", m.sql).lower()
         assert not re.search(r"\b(insert|update|delete|alter|drop)\b", sql), m.name
-        assert m.name.split(".")[0] in {"staging", "intermediate", "main"}
+        assert m.name.split(".")[0] in {"scope", "staging", "intermediate", "main"}
 
 
 def test_every_seed_table_is_loaded(tmp_path):

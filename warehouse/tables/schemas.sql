@@ -6,3 +6,6 @@ create schema if not exists raw;
 create schema if not exists seed;
 create schema if not exists staging;
 create schema if not exists intermediate;
+-- `scope`: what the current build may change (the run's files, the states they replace),
+-- so that a nightly run rebuilds only the rows its files touch (docs/scale.md).
+create schema if not exists scope;

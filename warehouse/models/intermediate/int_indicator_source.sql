@@ -2,6 +2,7 @@
 -- fact_indicator, each with the staged row of the file that won (file, sheet, row, the
 -- figures as printed and the cell of each), so that quality checks name the cells data
 -- staff must look at. Key: (reporter, period_code, indicator_code).
+-- incremental: exists (select 1 from scope.indicator_month s where s.reporter = t.reporter and s.period_code = t.period_code)
 create or replace table intermediate.int_indicator_source as
 select f.unit_key, f.reporter, f.period_code, f.indicator_code, i.aggregation,
        f.actual_value, f.plan_value, s.actual_month, s.cumulative, s.printed_rate,

@@ -11,6 +11,7 @@
 -- int_one_stop_daily — grain: fact unit × field × day with an event; running totals of
 -- receipts and closings up to and including that day. Keys: (unit_key, field, day); field
 -- '' stands for no field (an ASOF join matches on equality only).
+-- incremental: t.day >= (select s.from_day from scope.one_stop_from s where s.unit_key = t.unit_key and s.field = t.field)
 create or replace table intermediate.int_one_stop_daily as
 with d as (
     select unit_key, coalesce(field, '') as field, channel, online_eligible, outcome,

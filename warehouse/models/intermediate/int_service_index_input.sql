@@ -4,6 +4,7 @@
 -- fee_due / fee_paid_online (received in the period, with a fee and a known payment),
 -- receipt_known / receipt_digitised (received in the period), result_known /
 -- result_digitised (resolved in the period). A count of 0 known dossiers makes the rate null.
+-- incremental: t.period_code in (select period_code from scope.one_stop_period)
 create or replace table intermediate.int_service_index_input as
 select period_code, unit_key, scope,
        sum(fee_due)::bigint as fee_due,

@@ -1,6 +1,7 @@
 -- fact_dossier — grain: one dossier (dossier_code), its latest known state, attributed to
 -- the unit version valid on the day it was received. Keys: dossier_code unique and not
 -- null; unit_key references dim_admin_unit.
+-- incremental: t.dossier_code in (select dossier_code from scope.dossier)
 create or replace table main.fact_dossier as
 select r.dossier_code, u.unit_key, r.procedure_code, r.procedure_name, r.field, r.channel,
        r.service_level, r.online_eligible, r.received_at, r.due_date, r.closed_at, r.outcome,

@@ -3,6 +3,7 @@
 -- lũy kế is given, its difference from the previous month's lũy kế, restarting at M01) and
 -- the lũy kế for `last` indicators. Keys: (reporter, period_code, indicator_code) unique;
 -- unit_key not null.
+-- incremental: exists (select 1 from scope.indicator_month s where s.reporter = t.reporter and s.period_code = t.period_code)
 create or replace table main.fact_indicator as
 with rows as (
     select s.*, f.path as source_file, f.first_seen_run as load_id, i.aggregation,

@@ -5,6 +5,7 @@
 -- with a value (summed over the lineage's units in that month: a merged commune's stock is
 -- never added to its successor's); plans roll over months as `last`. Then lineages add up
 -- along int_unit_rollup. The achievement rate is recomputed, never read.
+-- incremental: t.period_code in (select period_code from scope.indicator_period)
 create or replace table main.report_indicator as
 with facts as (
     select p.period_code, p.end_date, f.indicator_code, i.aggregation,
@@ -19,6 +20,8 @@ with facts as (
     join intermediate.int_unit_rollup l
       on l.fact_unit_key = f.unit_key and l.scope = 'unit'
      and p.end_date between l.valid_from and l.valid_to
+    -- the periods an incremental build may change (all of them in a full build)
+    where p.period_code in (select period_code from scope.indicator_period)
 ),
 latest as (
     select period_code, lineage_key, lineage_role, indicator_code,

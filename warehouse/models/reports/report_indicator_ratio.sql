@@ -1,5 +1,6 @@
 -- report_indicator_ratio — grain: unit × period × scope × derived ratio of the catalog.
 -- Numerator and denominator each roll up by their own kind (above), then divide.
+-- incremental: t.period_code in (select period_code from scope.indicator_period)
 create or replace table main.report_indicator_ratio as
 select n.unit_key, n.unit_code, n.unit_name, n.period_code, n.scope, r.ratio_code, r.name_vi,
        n.actual_value as numerator, d.actual_value as denominator,

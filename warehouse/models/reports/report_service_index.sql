@@ -12,6 +12,7 @@
 -- The last three count only dossiers whose export carried the column
 -- (int_service_index_input): with none, the rate and points are null ("không có dữ
 -- liệu"), never 0.
+-- incremental: t.period_code in (select period_code from scope.one_stop_period)
 create or replace table main.report_service_index as
 with component as (
     select max(maximum) filter (where component = 'progress') as progress_max,
