@@ -157,6 +157,10 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
         workers: Annotated[int | None, typer.Option(
             "--workers", min=1, help="Đọc tệp song song bằng N tiến trình trên máy này.")]
         = None,
+        full_rebuild: Annotated[bool, typer.Option(
+            "--full-rebuild", help="Dựng lại toàn bộ bảng từ mọi dòng đã nạp (mặc định chỉ "
+                                   "dựng lại phần các tệp mới chạm tới), kể cả khi không có "
+                                   "tệp mới.")] = False,
         verbose: Verbose = False) -> None:
     """Chạy luồng nightly một lần: nạp các tệp mới trong hộp thư vào kho số liệu."""
     _quiet_prefect(verbose)
@@ -173,7 +177,8 @@ def run(data_dir: DataDir = Path("data"), warehouse: Warehouse = None,
     _run_and_report(paths, "manual",
                     lambda: run_nightly(paths, "manual", import_history=import_history,
                                         dask=dask, workers=workers,
-                                        move_processed=move_processed))
+                                        move_processed=move_processed,
+                                        full_rebuild=full_rebuild))
 
 
 @app.command()

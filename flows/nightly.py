@@ -79,9 +79,10 @@ def validate(results: list[FileResult]) -> Batch:
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def load_and_publish(batch: Batch, paths: DataPaths, run: dict[str, object],
-                     duplicates: list[Duplicate], bulk_import: bool = False) -> dict:
+                     duplicates: list[Duplicate], bulk_import: bool = False,
+                     full_rebuild: bool = False) -> dict:
     summary = sequence.load_and_publish(paths, run, batch, duplicates=duplicates,
-                                        bulk_import=bulk_import)
+                                        bulk_import=bulk_import, full_rebuild=full_rebuild)
     get_run_logger().info("published %s", paths.warehouse)
     data_docs.build(paths, str(run["run_id"]))
     return summary
@@ -101,9 +102,11 @@ def _extract_all(files: list[InboxFile], paths: DataPaths, parallel: bool
 def run_under_lock(paths: DataPaths, run: dict[str, object],
                    find_files: Callable[[], InboxScan], bulk_import: bool = False,
                    parallel: bool = False,
-                   after_publish: Callable[[InboxScan], object] = lambda scan: None) -> dict:
+                   after_publish: Callable[[InboxScan], object] = lambda scan: None,
+                   full_rebuild: bool = False) -> dict:
     """The steps both flows share, under the writer lock, with failures recorded (and
-    alerted). `after_publish`: what to do with the scanned files once the run published."""
+    alerted). `after_publish`: what to do with the scanned files once the run published;
+    `full_rebuild`: rebuild every model from every row, even with nothing new."""
     run_id = str(run["run_id"])
     paths.ensure()  # owner-only before the first file is written: personal data
     with writer_lock(paths, run_id), _RunLog(paths, run_id), paths.publishing():
@@ -114,7 +117,7 @@ def run_under_lock(paths: DataPaths, run: dict[str, object],
             if scan.purged:  # told to staff in the run's record; the run goes on
                 run = {**run, "error": purge.unreadable_message(scan.purged)}
             files = scan.new
-            if not files and paths.warehouse.exists():
+            if not files and paths.warehouse.exists() and not full_rebuild:
                 # Nothing new: the published figures stand; only the run is recorded.
                 summary = {**run, "files_seen": 0, "files_loaded": 0, "files_rejected": 0,
                            "rows_loaded": 0, "rows_rejected": 0, "status": "succeeded",
@@ -128,7 +131,7 @@ def run_under_lock(paths: DataPaths, run: dict[str, object],
             run_state.mark(paths, run_id, "validate")
             batch = validate(results)
             summary = load_and_publish(batch, paths, {**run, "files_seen": len(files)},
-                                       scan.duplicates, bulk_import)
+                                       scan.duplicates, bulk_import, full_rebuild)
         except Exception as exc:
             get_run_logger().error("run %s failed: %s", run_id, exc)
             try:
@@ -192,13 +195,14 @@ def _start(flow_name: str, trigger: str, parameters: dict) -> dict[str, object]:
 def nightly(data_dir: str = "data", warehouse_path: str | None = None,
             inbox: str | None = None, trigger: str = "manual",
             import_history: bool = False, parallel: bool = False,
-            move_processed: bool | None = None) -> dict:
+            move_processed: bool | None = None, full_rebuild: bool = False) -> dict:
     """Load what is new in the inbox. `import_history`: the files are a bulk import of past
     reports, whose timeliness is judged by their own date lines, not by when they arrive.
     `parallel`: read the files as concurrent tasks of the flow's task runner (a Dask
     cluster: `run_nightly(dask=…)` or `workers=…`). `move_processed` (default: the
     setting): once published, move the files handled into the inbox's da-xu-ly/ and
-    bi-tu-choi/."""
+    bi-tu-choi/. `full_rebuild`: every model from every row (a run rebuilds only what its
+    files touch, unless the models or reference data changed)."""
     paths = DataPaths.of(data_dir, warehouse_path, inbox)
     use_area(paths.data_dir)
     if move_processed is None:
@@ -206,9 +210,11 @@ def nightly(data_dir: str = "data", warehouse_path: str | None = None,
     run = _start("nightly", trigger, {"data_dir": data_dir, "inbox": str(paths.inbox),
                                       "warehouse": str(paths.warehouse),
                                       "import_history": import_history,
-                                      "move_processed": move_processed})
+                                      "move_processed": move_processed,
+                                      "full_rebuild": full_rebuild})
     return run_under_lock(paths, run, lambda: archive_new_files(paths), import_history,
-                          parallel, lambda scan: _tidy(paths, scan) if move_processed else None)
+                          parallel, lambda scan: _tidy(paths, scan) if move_processed else None,
+                          full_rebuild)
 
 
 def _tidy(paths: DataPaths, scan: InboxScan) -> None:
@@ -233,7 +239,7 @@ def backfill(period_from: str, period_to: str, unit: str | None = None,
 
 def run_nightly(paths: DataPaths, trigger: str = "manual", import_history: bool = False,
                 dask: str | None = None, workers: int | None = None,
-                move_processed: bool | None = None) -> dict:
+                move_processed: bool | None = None, full_rebuild: bool = False) -> dict:
     """The nightly flow, in this process. `dask`: the address of a Dask scheduler whose
     workers read the files (`tcp://host:8786`; they must see the data folder at the same
     path); `workers`: a local Dask cluster of that many worker processes. The warehouse is
@@ -242,7 +248,8 @@ def run_nightly(paths: DataPaths, trigger: str = "manual", import_history: bool 
     flow_ = nightly.with_options(task_runner=runner) if runner else nightly
     return flow_(data_dir=str(paths.data_dir), warehouse_path=str(paths.warehouse),
                  inbox=str(paths.inbox), trigger=trigger, import_history=import_history,
-                 parallel=runner is not None, move_processed=move_processed)
+                 parallel=runner is not None, move_processed=move_processed,
+                 full_rebuild=full_rebuild)
 
 
 def dask_runner(address: str | None, workers: int | None):

@@ -120,3 +120,16 @@ def test_incremental_build_equals_full_rebuild(two_nights, tmp_path):
         sequence.rebuild_models(con)
         assert con.execute("select full_build from scope.run").fetchone() == (True,)
     assert differences(two_nights.warehouse, full) == {}
+
+
+def test_full_rebuild_on_request_with_nothing_new(two_nights, tmp_path):
+    """`baocao run --full-rebuild` (after an upgrade, say) rebuilds every model even when
+    the inbox has nothing new, and changes no figure."""
+    before = tmp_path / "before.duckdb"
+    shutil.copy2(two_nights.warehouse, before)
+    summary = run_nightly(two_nights, full_rebuild=True)
+    assert (summary["status"], summary["files_seen"]) == ("succeeded", 0)
+    with duckdb.connect(str(two_nights.warehouse), read_only=True) as con:
+        assert con.execute("select full_build from scope.run").fetchone() == (True,)
+        assert con.execute("select count(*) from etl_run").fetchone() == (3,)
+    assert differences(before, two_nights.warehouse) == {}
