@@ -15,7 +15,9 @@ every other model is built whole (load/incremental.py decides which kind of buil
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from dataclasses import dataclass
 from functools import cache
 from graphlib import TopologicalSorter
@@ -23,6 +25,7 @@ from importlib import resources
 
 import duckdb
 
+log = logging.getLogger(__name__)
 LAYERS = ("scope", "staging", "intermediate", "marts", "reports")
 _CREATES = re.compile(
     r"^create\s+or\s+replace\s+(?:temp\s+)?(table|view|macro)\s+(\w+)\.(\w+)",
@@ -128,11 +131,15 @@ def build_models(con: duckdb.DuckDBPyConnection, incremental: bool = False) -> N
     """Every model in order; in an incremental build, an incremental model replaces only
     the rows of its condition."""
     for model in build_order():
+        start = time.perf_counter()
         if incremental and model.incremental:
             for statement in model.incremental_sql():
                 con.execute(statement)
         else:
             con.execute(model.sql)
+        log.debug("built %s (%s) in %.3f s", model.name,
+                  "incremental" if incremental and model.incremental else "whole",
+                  time.perf_counter() - start)
 
 
 def model(name: str) -> Model:

@@ -11,4 +11,7 @@ select r.dossier_code, u.unit_key, r.procedure_code, r.procedure_name, r.field, 
 from intermediate.int_dossier_latest r
 join main.dim_admin_unit u
   on u.unit_code = r.unit_code
- and intermediate.is_valid_on(u.valid_from, u.valid_to, cast(r.received_at as date));
+ and intermediate.is_valid_on(u.valid_from, u.valid_to, cast(r.received_at as date))
+-- an incremental build attributes only the dossiers it may change
+where (select full_build from scope.run)
+   or r.dossier_code in (select dossier_code from scope.dossier);
