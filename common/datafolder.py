@@ -6,6 +6,7 @@
       archive/hash-index.json   sha256 of inbox files by path, size and mtime
       warehouse.duckdb          the published warehouse (default; `--warehouse`)
       work/warehouse.duckdb     the working copy a run builds in (never opened by BI tools)
+      work/rows/<sha256>/       accepted rows of a very large export, streamed (Parquet)
       logs/run-*.log            engineers' log of each run
       run/state.json            the stage of the run in progress
       .writer.lock              one writer at a time
@@ -85,6 +86,12 @@ class DataPaths:
     def working(self) -> Path:
         # Beside the data, never beside the published file: BI tools must not see it.
         return self.data_dir / "work" / "warehouse.duckdb"
+
+    @property
+    def streamed_rows(self) -> Path:
+        """Where a run writes the accepted rows of very large exports (one folder per file,
+        Parquet; no personal data), emptied when a run starts and after it publishes."""
+        return self.data_dir / "work" / "rows"
 
     @property
     def logs(self) -> Path:

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
+import duckdb
 import pandas as pd
 
 from common.seeds import setting
 from expectations.findings import FINDING_COLUMNS, Finding, as_json
 from expectations.gx_suites import for_gx, suite_columns, suite_params, validate
-from expectations.suite_sql import validate_sql
+from expectations.suite_sql import validate_sql, validate_sql_parquet
 from extract.problems import Problem, ProblemList
-from transform.batch import REJECTED_COLUMNS, Batch, empty_frame, staged_dossiers
+from transform.batch import (
+    REJECTED_COLUMNS,
+    Batch,
+    DossierPart,
+    empty_frame,
+    staged_dossiers,
+)
 
 log = logging.getLogger(__name__)
 STAGED_DQ_COLUMNS = ["sha256", *FINDING_COLUMNS]
@@ -38,11 +46,12 @@ def validate_batch(batch: Batch, now: pd.Timestamp, engine: str = "auto") -> Bat
     params = suite_params(now + pd.Timedelta(days=1))
     dossiers, bad_d, dq_d = _validated(batch.dossiers, "one_stop_export", params, engine)
     indicators, bad_i, dq_i = _validated(batch.indicators, "commune_workbook", params, engine)
-    rejected = [r for r in (batch.rejected_rows, bad_d, bad_i) if len(r)]
+    parts, bad_p, dq_p = _validated_parts(batch.dossier_parts, params)
+    rejected = [r for r in (batch.rejected_rows, bad_d, bad_i, *bad_p) if len(r)]
     all_rejected = pd.concat(rejected, ignore_index=True) if rejected else None
-    dq = [d for d in (dq_d, dq_i, _rows_loaded(batch, all_rejected)) if len(d)]
+    dq = [d for d in (dq_d, dq_i, *dq_p, _rows_loaded(batch, all_rejected)) if len(d)]
     return batch.with_rows(
-        dossiers=staged_dossiers(dossiers), indicators=indicators,
+        dossiers=staged_dossiers(dossiers), indicators=indicators, dossier_parts=parts,
         rejected_rows=pd.concat(rejected, ignore_index=True) if rejected
         else empty_frame(REJECTED_COLUMNS),
         dq_results=pd.concat(dq, ignore_index=True) if dq else empty_frame(STAGED_DQ_COLUMNS))
@@ -91,13 +100,45 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object], engin
         log.info("validating %d rows of %s with %s", len(frame), suite, engine)
     run = validate if engine == "gx" else validate_sql
     findings = run(for_gx(checked, suite), suite, params)
+    bad_rows = _bad_rows(findings)
+    return (frame.drop(index=list(bad_rows)).reset_index(drop=True),
+            _rejected_frame(frame.loc[sorted(bad_rows)], bad_rows), _per_file(frame, findings))
+
+
+def _validated_parts(parts: list[DossierPart], params: dict[str, object]
+                     ) -> tuple[list[DossierPart], list[pd.DataFrame], list[pd.DataFrame]]:
+    """Streamed exports, each validated where its rows lie (the suite as SQL over its
+    Parquet files: GX's findings, bounded memory); the rows failing an error expectation
+    are rejected, by row number."""
+    validated, rejected, dq = [], [], []
+    for part in parts:
+        findings = validate_sql_parquet(part.rows.parquet, "one_stop_export", params)
+        bad_rows = _bad_rows(findings)
+        with duckdb.connect() as con:
+            bad = con.execute(f"select * from read_parquet('{part.rows.parquet}')"
+                              " where row_number in (select unnest(?::integer[]))"
+                              " order by row_number", [sorted(bad_rows)]).df()
+        bad = bad.assign(sha256=part.sha256, sheet=part.sheet, cell=None)
+        rejected.append(_rejected_frame(bad.set_index("row_number", drop=False), bad_rows))
+        dq.append(_per_file(pd.DataFrame({"sha256": part.sha256}, index=[]), findings,
+                            [part.sha256]))
+        validated.append(replace(part, rejected=tuple(sorted(bad_rows))))
+    return validated, rejected, dq
+
+
+def _bad_rows(findings: list[Finding]) -> dict[int, str]:
+    """Each row failing an error-severity expectation → the first such expectation."""
     bad_rows: dict[int, str] = {}
     for finding in findings:
         if finding.severity == "error" and not finding.success:
             for row in finding.rows:
                 bad_rows.setdefault(row, finding.expectation)
-    rejected = frame.loc[sorted(bad_rows)]
-    rejected_rows = pd.DataFrame({
+    return bad_rows
+
+
+def _rejected_frame(rejected: pd.DataFrame, bad_rows: dict[int, str]) -> pd.DataFrame:
+    """Rejected rows (indexed as `bad_rows` names them) as REJECTED_COLUMNS."""
+    return pd.DataFrame({
         "sha256": rejected["sha256"], "sheet": rejected["sheet"],
         "row_number": rejected["row_number"], "cell": rejected["cell"],
         "rule": [f"gx:{bad_rows[i]}" for i in rejected.index],
@@ -106,17 +147,19 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object], engin
                                 ("sha256", "sheet", "cell")}, ensure_ascii=False)
                     for _, row in rejected.iterrows()],
     }, columns=REJECTED_COLUMNS)
-    return (frame.drop(index=list(bad_rows)).reset_index(drop=True), rejected_rows,
-            _per_file(frame, findings))
 
 
-def _per_file(frame: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
-    """One finding per file and expectation, counting that file's unexpected rows."""
+def _per_file(frame: pd.DataFrame, findings: list[Finding],
+              every_file: list[str] | None = None) -> pd.DataFrame:
+    """One finding per file and expectation, counting that file's unexpected rows
+    (`every_file`: the one file of rows not in `frame`, all its rows its own)."""
     files = frame["sha256"]
-    every_file = files.unique()
+    every_file = files.unique() if every_file is None else every_file
     rows = []
     for finding in findings:
-        unexpected = files.loc[finding.rows].value_counts() if finding.rows else pd.Series()
+        unexpected = (files.loc[finding.rows].value_counts() if len(files)
+                      else pd.Series({every_file[0]: len(finding.rows)})) \
+            if finding.rows else pd.Series()
         observed = as_json(finding.observed)
         for sha256 in every_file:
             count = int(unexpected.get(sha256, 0))

@@ -64,7 +64,40 @@ def validate_sql(frame: pd.DataFrame, suite_name: str, params: dict[str, object]
     con = duckdb.connect()
     # Copy-on-write: the two columns added cost no copy of the frame's own.
     con.register("rows", frame.assign(_label=frame.index, _pos=np.arange(len(frame))))
-    total = len(frame)
+    try:
+        return _findings(con, suite_name, params, set(frame.columns),
+                         lambda column, label: frame[column].loc[label])
+    finally:
+        con.close()
+
+
+def validate_sql_parquet(parquet: str, suite_name: str, params: dict[str, object]
+                         ) -> list[Finding]:
+    """The suite's findings on rows left in Parquet files (a streamed export's, in file
+    order): the same as on a frame of them, the unexpected rows named by `row_number`.
+    DuckDB reads the files as it goes: memory does not grow with the rows."""
+    con = duckdb.connect()
+    con.execute("create view rows as select *, row_number as _label, row_number as _pos"
+                f" from read_parquet('{parquet}')")
+    types = dict(con.execute("select column_name, column_type from (describe rows)").fetchall())
+    try:
+        return _findings(con, suite_name, params, set(types),
+                         lambda column, label: _null_as_pandas_holds(types[column]))
+    finally:
+        con.close()
+
+
+def _null_as_pandas_holds(data_type: str) -> object:
+    if data_type.startswith(("TIMESTAMP", "DATE")):
+        return pd.NaT
+    return np.nan if data_type in ("DOUBLE", "FLOAT") else None
+
+
+def _findings(con: duckdb.DuckDBPyConnection, suite_name: str, params: dict[str, object],
+              columns: set[str], null_at) -> list[Finding]:
+    """The suite over the view or frame `rows` (with `_label`, the row's name, and `_pos`,
+    its order); `null_at(column, label)`: a missing value as GX would list it."""
+    (total,) = con.execute("select count(*) from rows").fetchone()
     findings = []
     for item in suite_config(suite_name)["expectations"]:
         kind = item["type"]
@@ -73,7 +106,7 @@ def validate_sql(frame: pd.DataFrame, suite_name: str, params: dict[str, object]
         label = expectation_label(kind, kwargs)
         if kind == "expect_column_to_exist":
             findings.append(Finding(suite_name, label, severity,
-                                    kwargs["column"] in frame.columns, {}))
+                                    kwargs["column"] in columns, {}))
             continue
         column = kwargs["column"]
         if kind == "expect_column_values_to_not_be_null":
@@ -91,13 +124,12 @@ def validate_sql(frame: pd.DataFrame, suite_name: str, params: dict[str, object]
             observed["missing_count"] = missing
         if rows:
             # A null as pandas holds it (None, nan, NaT), as GX lists it.
-            shown = [frame[column].loc[i] if missing is None else _shown(v)
+            shown = [null_at(column, i) if missing is None else _shown(v)
                      for i, v in rows[:_PARTIAL]]
             observed["sample_unexpected"] = [str(v) for v in shown][:_SAMPLE]
         findings.append(Finding(
             suite_name, label, severity, share >= kwargs.get("mostly", 1.0), observed,
             unexpected_count=len(rows), rows=[int(i) for i, _ in rows]))
-    con.close()
     return findings
 
 

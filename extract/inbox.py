@@ -23,6 +23,7 @@ from extract.one_stop import (
     read_one_stop_csv,
 )
 from extract.one_stop_columns import header_problems
+from extract.one_stop_rows import Streaming
 from extract.problems import FileRejected, Problem, ProblemList
 from extract.tabular import (
     CSV_SUFFIXES,
@@ -66,13 +67,16 @@ class FileResult:
         return "; ".join(errors) if self.rejected else None
 
 
-def extract_file(file: InboxFile, path: Path) -> FileResult:
+def extract_file(file: InboxFile, path: Path, streaming: Streaming | None = None
+                 ) -> FileResult:
     """Read a file (its archived copy at `path`); a file that cannot be read is a rejected
-    result, never a crash of the run: one bad file must not stop its neighbours."""
+    result, never a crash of the run: one bad file must not stop its neighbours.
+    `streaming`: where a very large export's accepted rows are written instead of being
+    held (extract.one_stop_rows); without it, every file's rows are held."""
     if file.unreadable is not None:
         return _rejected(file, "unknown", "unreadable_file", file.unreadable)
     try:
-        return _read(file, path)
+        return _read(file, path, streaming)
     except OSError as exc:
         log.warning("cannot read %s: %r", file.path, exc)
         return _rejected(file, "unknown", "unreadable_file", unreadable_reason(exc))
@@ -95,7 +99,7 @@ def unreadable_reason(exc: OSError) -> str:
             "rồi chép lại vào hộp thư; lần chạy sau sẽ đọc lại.")
 
 
-def _read(file: InboxFile, path: Path) -> FileResult:
+def _read(file: InboxFile, path: Path, streaming: Streaming | None) -> FileResult:
     refused = file_guard.refusal(path, file.path)  # before any parser sees the bytes
     if refused is not None:
         return FileResult(file, "unknown", None, [refused], rejected=True)
@@ -104,7 +108,9 @@ def _read(file: InboxFile, path: Path) -> FileResult:
         if suffix in CSV_SUFFIXES:
             head = read_csv_head(path)
             if looks_like_one_stop([head.sheet]):  # a dossier export: DuckDB reads it in bulk
-                return _one_stop(file, [head.sheet], lambda: read_one_stop_csv(path, head))
+                spill = streaming.for_file(file.sha256) if streaming else None
+                return _one_stop(file, [head.sheet],
+                                 lambda: read_one_stop_csv(path, head, spill))
             with path.open("rb") as handle:
                 sheets = [read_csv_rows(handle)]
         elif suffix in SPREADSHEET_SUFFIXES:

@@ -29,21 +29,19 @@ import numpy as np
 import pandas as pd
 
 from common.text import fold
-from common.units import REORGANISATION_DATE, home_units, resolve_unit
+from common.units import REORGANISATION_DATE, resolve_unit
 from common.vn_parse import parse_vn_date
-from common.workdays import fill_missing_due_dates
 from extract.export_age import exported_at_from_title
 from extract.headers import best_header_guess, cell_address, find_header_row
 from extract.one_stop_flags import flag_columns
+from extract.one_stop_rows import Spill, SpilledRows, accepted_rows
 from extract.one_stop_vocabulary import (
     CHANNELS,
     CONTENT_COLUMNS,
     DATE_FIELDS,
-    DOSSIER_COLUMNS,
     HEADER_INDEX,
     HEADERS,
     ONLINE_FLAG_TRUE,
-    OUTCOMES,
     REQUIRED,
     SERVICE_LEVELS,
     STATUS_OUTCOME,
@@ -65,6 +63,8 @@ _DATE_SHAPE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})"
                          r"(?:([ T]+)(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
 _DIGITS = "0123456789"
+# What a bounded reader's DuckDB may hold in memory before spilling to disk.
+_SPILL_MEMORY = "512MB"
 # Unit names resolve to the units of the day of receipt: before or after the 2025 reform.
 _AFTER = f"coalesce(cast(received_at__at as date) >= date '{REORGANISATION_DATE}', false)"
 
@@ -78,6 +78,7 @@ class OneStopExtract:
     rows_read: int
     newest_row_at: dt.datetime | None = None  # newest receipt or closing in the rows
     exported_at_source: str | None = None  # 'title', 'rows', 'file_name' or 'mtime'
+    spilled: SpilledRows | None = None  # the accepted rows, when too many for a frame
 
 
 def read_one_stop(fileobj: BinaryIO, filename: str) -> OneStopExtract:
@@ -94,10 +95,13 @@ def looks_like_one_stop(sheets: list[Sheet]) -> bool:
     return any(find_header_row(s.rows, HEADER_INDEX, REQUIRED) for s in sheets)
 
 
-def read_one_stop_csv(path: Path, head: CsvHead | None = None) -> OneStopExtract:
+def read_one_stop_csv(path: Path, head: CsvHead | None = None, spill: Spill | None = None
+                      ) -> OneStopExtract:
     """A CSV export, read by DuckDB (a UTF-8 copy of a file in another code page) without
     ever loading the personal-data columns. Files DuckDB would number differently from a
-    spreadsheet (empty lines between rows) or cannot decode go through the general reader."""
+    spreadsheet (empty lines between rows) or cannot decode go through the general reader.
+    `spill`: where the accepted rows of a very large export go (extract.one_stop_rows);
+    DuckDB then keeps the file's rows within a memory limit, spilling to that folder."""
     head = head or read_csv_head(path)
     found = find_header_row(head.sheet.rows, HEADER_INDEX, REQUIRED)
     if not found:
@@ -107,13 +111,13 @@ def read_one_stop_csv(path: Path, head: CsvHead | None = None) -> OneStopExtract
         skip = head.lines_read[header_row]
         if head.encoding is None or has_blank_line_after(source, skip, head.encoding):
             return _from_general_reader(source)
-        with _connect() as con:
+        with _connect(spill) as con:
             try:
                 _parse_csv(con, source, head, header_row, mapping)
             except duckdb.Error:  # what DuckDB cannot parse, the csv module may
                 return _from_general_reader(source)
             return _extract(con, mapping, header_row, head.sheet.name,
-                            head.sheet.rows[:header_row])
+                            head.sheet.rows[:header_row], spill)
 
 
 def _from_general_reader(path: Path) -> OneStopExtract:
@@ -164,9 +168,12 @@ def _header_problem(sheets: list[Sheet]) -> Problem:
 
 # ---------------------------------------------------------------- reading into `parsed`
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def _connect(spill: Spill | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
+    if spill is not None:  # a bounded reader: what exceeds the limit goes to disk
+        con.execute(f"set temp_directory = '{spill.folder / 'tmp'}'")
+        con.execute(f"set memory_limit = '{_SPILL_MEMORY}'")
     return con
 
 
@@ -256,7 +263,8 @@ def _parse(con: duckdb.DuckDBPyConnection, source: str, mapping: dict[str, int],
 
 
 def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row: int,
-             sheet: str, title: list[list[object]]) -> OneStopExtract:
+             sheet: str, title: list[list[object]], spill: Spill | None = None
+             ) -> OneStopExtract:
     """The rules on `parsed`: the accepted dossiers, the rejected rows and the warnings."""
     rows_read = con.execute("select count(*) from parsed where not blank").fetchone()[0]
     _register_lookups(con, mapping)
@@ -264,15 +272,12 @@ def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row
                             flag_columns(con, mapping)), {"ws": _WHITESPACE})
     _settle_duplicates(con)
 
-    accepted = _accepted_frame(con)
-    accepted, computed = fill_missing_due_dates(accepted)
-    problems = _rejected_problems(con, mapping, sheet, header_row + 2)
-    problems += _warnings(accepted, computed, sheet)
-    newest = accepted[["received_at", "closed_at"]].max().max() if len(accepted) else None
-    return OneStopExtract(dossiers=accepted, problems=ProblemList(problems),
+    accepted = accepted_rows(con, sheet, spill)
+    problems = _rejected_problems(con, mapping, sheet, header_row + 2) + accepted.warnings
+    return OneStopExtract(dossiers=accepted.frame, problems=ProblemList(problems),
                           exported_at=exported_at_from_title(title), sheet=sheet,
-                          rows_read=rows_read,
-                          newest_row_at=None if pd.isna(newest) else newest.to_pydatetime())
+                          rows_read=rows_read, newest_row_at=accepted.newest_row_at,
+                          spilled=accepted.spilled)
 
 
 # Python's str.strip() strips these; SQL trims only where a value begins or ends with one
@@ -498,24 +503,6 @@ def _settle_duplicates(con: duckdb.DuckDBPyConnection) -> None:
             qualify row_number() over (partition by {content} order by row_number) > 1)""")
 
 
-def _accepted_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The accepted rows as a frame; columns of few distinct values as categories (a
-    million-row export passes through GX and into DuckDB far faster so)."""
-    home = sorted({u.unit_code for u in home_units()})
-    enums = {"unit_code": home, "channel": ["online", "direct", "postal"],
-             "service_level": ["2", "3", "4"], "outcome": OUTCOMES}
-    for name in ("procedure_code", "procedure_name", "field"):
-        enums[name] = [v for (v,) in con.execute(
-            f"select distinct {name} from staged where reason is null and {name} is not null"
-            " order by 1").fetchall()]
-    for name, values in enums.items():
-        con.execute(f"create type t_{name} as enum ({', '.join(map(_sql_text, values))})")
-    columns = ", ".join(f"cast({c} as t_{c}) as {c}" if c in enums else c
-                        for c in DOSSIER_COLUMNS)
-    return con.execute(f"select {columns} from staged where reason is null"
-                       " order by row_number").df()
-
-
 def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
                        sheet: str, first_row: int) -> list[Problem]:
     """One error per rejected row: its rule, message, cell and the row's matched cells
@@ -535,23 +522,6 @@ def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
             cell=f"{column}{row_number}" if column else None,
             raw={f: v for f, v in zip(fields, values, strict=True) if v is not None}))
     return problems
-
-
-def _warnings(dossiers: pd.DataFrame, computed: int, sheet: str) -> list[Problem]:
-    warnings = []
-    if computed:
-        warnings.append(Problem(
-            "computed_due_date", "warning",
-            f"{computed} hồ sơ không có ngày hẹn trả: tính theo thời hạn giải quyết của thủ "
-            "tục (ngày làm việc, trừ thứ Bảy, Chủ nhật và ngày nghỉ lễ).", sheet=sheet or None))
-    no_due = dossiers["due_date"].isna() & (
-        dossiers["outcome"].isna() | (dossiers["outcome"] == "resolved"))
-    if no_due.any():
-        warnings.append(Problem(
-            "missing_due_date", "warning",
-            f"{int(no_due.sum())} hồ sơ không có ngày hẹn trả: tính là đúng hạn/trong hạn như "
-            "hệ thống một cửa.", sheet=sheet or None))
-    return warnings
 
 
 _REASONS_VI = {

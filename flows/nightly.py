@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 from collections.abc import Callable
 
 import pandas as pd
@@ -25,6 +26,7 @@ from common.seeds import setting
 from expectations import data_docs
 from expectations.staged import validate_batch
 from extract.inbox import FileResult, InboxFile, extract_file
+from extract.one_stop_rows import Streaming
 from load import archive as raw_archive
 from load import inbox_hygiene, notify, purge, run_state, sequence, warehouse
 from load.archive import Duplicate, InboxScan
@@ -59,7 +61,8 @@ def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> Inb
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def extract_chunk(files: list[InboxFile], paths: DataPaths) -> list[FileResult]:
-    results = [extract_file(f, paths.archived(f.archive_path)) for f in files]
+    streaming = Streaming(paths.streamed_rows)  # a very large export's rows go to disk
+    results = [extract_file(f, paths.archived(f.archive_path), streaming) for f in files]
     get_run_logger().info(
         "extracted %d files: %d one-stop, %d workbooks, %d rejected", len(results),
         sum(r.kind == "one_stop" for r in results), sum(r.kind == "workbook" for r in results),
@@ -73,7 +76,7 @@ def validate(results: list[FileResult]) -> Batch:
     failed = batch.dq_results[~batch.dq_results["success"].astype(bool)] \
         if len(batch.dq_results) else batch.dq_results
     get_run_logger().info("validated: %d dossier rows, %d indicator rows, %d failed checks",
-                          len(batch.dossiers), len(batch.indicators), len(failed))
+                          batch.dossier_rows, len(batch.indicators), len(failed))
     return batch
 
 
@@ -111,6 +114,7 @@ def run_under_lock(paths: DataPaths, run: dict[str, object],
     paths.ensure()  # owner-only before the first file is written: personal data
     with writer_lock(paths, run_id), _RunLog(paths, run_id), paths.publishing():
         raw_archive.remove_partial_copies(paths)
+        shutil.rmtree(paths.streamed_rows, ignore_errors=True)  # a killed run's leftovers
         try:
             run_state.mark(paths, run_id, "archive")
             scan = find_files()
@@ -142,6 +146,7 @@ def run_under_lock(paths: DataPaths, run: dict[str, object],
             finally:  # alerted even when the failure cannot be recorded
                 notify.run_failed(paths, run, exc)
             raise
+        shutil.rmtree(paths.streamed_rows, ignore_errors=True)  # loaded: no longer needed
         after_publish(scan)
         run_state.mark(paths, run_id, "done")
         return summary

@@ -117,6 +117,13 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
 
     if len(batch.dossiers):
         insert_frame(con, "raw.dossier_row", with_ids(batch.dossiers)[RAW_DOSSIER])
+    for part in batch.dossier_parts:  # streamed: DuckDB reads the Parquet files as it goes
+        columns = ", ".join(RAW_DOSSIER[1:])
+        con.execute(f"""
+            insert into raw.dossier_row ({', '.join(RAW_DOSSIER)})
+            select ?, {columns} from read_parquet('{part.rows.parquet}')
+            where row_number not in (select unnest(?::integer[]))""",
+                    [file_ids[part.sha256], list(part.rejected)])
     if len(batch.indicators):
         insert_frame(con, "raw.indicator_row", with_ids(batch.indicators)[RAW_INDICATOR])
     if len(batch.rejected_rows):
@@ -140,7 +147,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
     return {
         "files_loaded": sum(not r.rejected for r in batch.results),
         "files_rejected": sum(r.rejected for r in batch.results),
-        "rows_loaded": len(batch.dossiers) + len(batch.indicators),
+        "rows_loaded": batch.dossier_rows + len(batch.indicators),
         "rows_rejected": len(batch.rejected_rows),
     }
 

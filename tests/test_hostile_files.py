@@ -353,8 +353,8 @@ def hostile_run(tmp_path_factory):
     results: dict[str, FileResult] = {}
     extract_file = nightly.extract_file
 
-    def recording(file, path):
-        result = extract_file(file, path)
+    def recording(file, path, streaming=None):
+        result = extract_file(file, path, streaming)
         results[Path(file.path).name] = result
         return result
 

@@ -7,16 +7,28 @@ validation here (that is `expectations.staged`), no I/O.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from extract.inbox import FileResult
+from extract.one_stop_rows import SpilledRows
 from extract.one_stop_vocabulary import DOSSIER_COLUMNS
 from extract.workbook import staged_rows
 
 REJECTED_COLUMNS = ["sha256", "sheet", "row_number", "cell", "rule", "reason", "raw_row"]
+
+
+@dataclass(frozen=True)
+class DossierPart:
+    """The accepted rows of one very large export, left in its Parquet files; `rejected`:
+    the row numbers validation rejected since."""
+
+    sha256: str
+    sheet: str
+    rows: SpilledRows
+    rejected: tuple[int, ...] = ()
 
 
 @dataclass
@@ -29,9 +41,16 @@ class Batch:
     indicators: pd.DataFrame  # raw.indicator_row rows + sha256
     rejected_rows: pd.DataFrame  # REJECTED_COLUMNS
     dq_results: pd.DataFrame  # expectations.findings.FINDING_COLUMNS + sha256
+    dossier_parts: list[DossierPart] = field(default_factory=list)  # streamed exports
 
-    def with_rows(self, **frames: pd.DataFrame) -> Batch:
+    def with_rows(self, **frames: object) -> Batch:
         return replace(self, **frames)
+
+    @property
+    def dossier_rows(self) -> int:
+        """Accepted dossier rows, held or streamed."""
+        return len(self.dossiers) + sum(p.rows.count - len(p.rejected)
+                                        for p in self.dossier_parts)
 
 
 def empty_frame(columns: list[str]) -> pd.DataFrame:
@@ -46,11 +65,13 @@ def build_batch(results: list[FileResult]) -> Batch:
     indicators = staged_rows([(r.file.sha256, r.extract) for r in results
                               if r.kind == "workbook" and not r.rejected])
     rejected = [f for f in map(_problem_rows, results) if len(f)]
+    parts = [DossierPart(r.file.sha256, r.extract.sheet, r.extract.spilled) for r in results
+             if r.kind == "one_stop" and not r.rejected and r.extract.spilled is not None]
     return Batch(
         results=results, dossiers=dossiers, indicators=indicators,
         rejected_rows=pd.concat(rejected, ignore_index=True) if rejected
         else empty_frame(REJECTED_COLUMNS),
-        dq_results=pd.DataFrame())
+        dq_results=pd.DataFrame(), dossier_parts=parts)
 
 
 def staged_dossiers(frame: pd.DataFrame) -> pd.DataFrame:
