@@ -172,6 +172,7 @@ def _connect(spill: Spill | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
     if spill is not None:  # a bounded reader: what exceeds the limit goes to disk
+        (spill.folder / "tmp").mkdir(parents=True, exist_ok=True)
         con.execute(f"set temp_directory = '{spill.folder / 'tmp'}'")
         con.execute(f"set memory_limit = '{_SPILL_MEMORY}'")
     return con

@@ -23,6 +23,7 @@ import pandas as pd
 
 from common.clock import local_now
 from common.datafolder import DataPaths
+from common.seeds import setting
 from expectations.findings import DQ_COLUMNS
 from extract.inbox import InboxFile
 from load.archive import Duplicate
@@ -68,6 +69,9 @@ def open_working_copy(paths: DataPaths) -> duckdb.DuckDBPyConnection:
     if paths.warehouse.exists():
         shutil.copyfile(paths.warehouse, working)
     con = duckdb.connect(str(working))
+    # Beyond this, DuckDB spills to a folder beside the working file: the build's memory
+    # stays bounded however many rows the warehouse holds.
+    con.execute(f"set memory_limit = '{setting('warehouse_memory_limit')}'")
     create_tables(con)
     _migrate_legacy_layout(con)
     return con
