@@ -44,10 +44,11 @@ def _sql_list(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
-def generate(path: Path, rows: int) -> Path:
+def generate(path: Path, rows: int, first: int = 0) -> Path:
     """Write the export with DuckDB (a few seconds for a million rows): header first, UTF-8
     with BOM, comma-separated, as the province's system writes its CSV exports; its columns,
-    desks and statuses are those of the demo's newest export."""
+    desks and statuses are those of the demo's newest export. `first`: the number of the
+    first dossier (several files of one run hold different dossiers)."""
     from baocao.demo.dossiers import HANDED, JUST_RECEIVED, OPEN_STATUSES, REFUSED
     from baocao.demo.exports import EXPORTS
     from baocao.demo.units import TOWN_DESK, commune_names
@@ -75,7 +76,7 @@ def generate(path: Path, rows: int) -> Path:
                    + to_minutes(h(i, 18) % 600) as received_at,
                to_minutes(cast(h(i, 6) % (20 * 24 * 60) as bigint)) as took,
                case when i % 20 = 13 then (i // 20) % 7 else -1 end as bad
-        from range({rows}) t(i)
+        from range({first}, {first + rows}) t(i)
     ), dossier as (
         select *, {_sql_list(codes)}[p + 1] as proc_code, {_sql_list(names)}[p + 1] as proc_name,
                {_sql_list(fields)}[p + 1] as field, {days}[p + 1] as days,
