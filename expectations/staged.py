@@ -61,13 +61,14 @@ def _rows_loaded(batch: Batch, rejected: pd.DataFrame | None) -> pd.DataFrame:
     """Per file read: the share of its rows that were rejected, an error above half; a file
     none of whose rows loads is rejected as a whole."""
     counts = rejected["sha256"].value_counts() if rejected is not None else pd.Series()
+    streamed = {p.sha256: p.rows.rejected for p in batch.dossier_parts}  # by the reader
     rows = []
     for result in batch.results:
         ex = result.extract
         if result.rejected or ex is None:
             continue
         read = ex.rows_read if hasattr(ex, "rows_read") else len(ex.rows)
-        bad = int(counts.get(result.file.sha256, 0))
+        bad = int(counts.get(result.file.sha256, 0)) + streamed.get(result.file.sha256, 0)
         failed = read > 0 and bad / read > MOSTLY_REJECTED
         if read > 0 and bad == read:  # nothing of it loads: the file is rejected, not "loaded"
             result.rejected = True

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
@@ -273,12 +273,16 @@ def _extract(con: duckdb.DuckDBPyConnection, mapping: dict[str, int], header_row
                             flag_columns(con, mapping)), {"ws": _WHITESPACE})
     _settle_duplicates(con)
 
-    accepted = accepted_rows(con, sheet, spill)
-    problems = _rejected_problems(con, mapping, sheet, header_row + 2) + accepted.warnings
+    accepted, spilled = accepted_rows(con, sheet, spill), None
+    if accepted.spilled is None:
+        problems = _rejected_problems(con, mapping, sheet, header_row + 2) + accepted.warnings
+    else:  # streamed: the rejected rows too, not one Problem each
+        problems, spilled = accepted.warnings, replace(accepted.spilled, rejected=_spill_rejected(
+            con, mapping, header_row + 2, accepted.spilled.rejected_parquet))
     return OneStopExtract(dossiers=accepted.frame, problems=ProblemList(problems),
                           exported_at=exported_at_from_title(title), sheet=sheet,
                           rows_read=rows_read, newest_row_at=accepted.newest_row_at,
-                          spilled=accepted.spilled)
+                          spilled=spilled)
 
 
 # Python's str.strip() strips these; SQL trims only where a value begins or ends with one
@@ -523,6 +527,28 @@ def _rejected_problems(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
             cell=f"{column}{row_number}" if column else None,
             raw={f: v for f, v in zip(fields, values, strict=True) if v is not None}))
     return problems
+
+
+def _spill_rejected(con: duckdb.DuckDBPyConnection, mapping: dict[str, int],
+                    first_row: int, target: str) -> int:
+    """The rows `_rejected_problems` would return, written to `target` (Parquet) as the
+    rejected_row rows `transform.batch` makes of those problems; returns how many."""
+    con.execute("create or replace temp table reasons (reason varchar, rule varchar,"
+                " message varchar, letter varchar)")
+    reasons = [(r, r.split(":")[0], _reason_vi(r), _column_of(r, mapping)) for (r,) in
+               con.execute("select distinct reason from staged where reason is not null"
+                           ).fetchall()]
+    if reasons:
+        con.executemany("insert into reasons values (?, ?, ?, ?)", reasons)
+    raw = ", ".join(f"""case when {_stripped(f'p.{f}')} is not null then '"{f}": ' ||
+                    to_json({_stripped(f'p.{f}')}) end""" for f in mapping)
+    con.execute(f"""create or replace temp table rejected_out as
+        select s.row_number, r.rule, r.message as reason, r.letter || s.row_number as cell,
+               '{{' || nullif(concat_ws(', ', {raw}), '') || '}}' as raw_row
+        from staged s join parsed p on p.rowid + {first_row} = s.row_number
+        join reasons r using (reason) order by s.row_number""", {"ws": _WHITESPACE})
+    con.execute(f"copy rejected_out to '{target}' (format parquet)")
+    return con.execute("select count(*) from rejected_out").fetchone()[0]
 
 
 _REASONS_VI = {

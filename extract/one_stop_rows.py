@@ -50,14 +50,21 @@ class Streaming:
 
 @dataclass(frozen=True)
 class SpilledRows:
-    """Accepted rows written to `folder/part-*.parquet` (DOSSIER_COLUMNS, file order)."""
+    """Accepted rows written to `folder/part-*.parquet` (DOSSIER_COLUMNS, file order); the
+    rows the reader rejected, `rejected` of them, to `folder/rejected.parquet` as
+    rejected_row rows (row_number, cell, rule, reason, raw_row)."""
 
     folder: Path
     count: int
+    rejected: int = 0
 
     @property
     def parquet(self) -> str:
         return str(self.folder / "part-*.parquet")
+
+    @property
+    def rejected_parquet(self) -> str:
+        return str(self.folder / "rejected.parquet")
 
 
 @dataclass

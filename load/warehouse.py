@@ -128,6 +128,12 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
             select ?, {columns} from read_parquet('{part.rows.parquet}')
             where row_number not in (select unnest(?::integer[]))""",
                     [file_ids[part.sha256], list(part.rejected)])
+        if part.rows.rejected:  # what the reader rejected, as it wrote it
+            con.execute(f"""
+                insert into rejected_row ({', '.join(REJECTED_ROW)})
+                select ?, ?, nullif(?, ''), row_number, cell, rule, reason, raw_row
+                from read_parquet('{part.rows.rejected_parquet}')""",
+                        [run_id, file_ids[part.sha256], part.sheet])
     if len(batch.indicators):
         insert_frame(con, "raw.indicator_row", with_ids(batch.indicators)[RAW_INDICATOR])
     if len(batch.rejected_rows):
@@ -152,7 +158,8 @@ def record_batch(con: duckdb.DuckDBPyConnection, run_id: str, batch: Batch,
         "files_loaded": sum(not r.rejected for r in batch.results),
         "files_rejected": sum(r.rejected for r in batch.results),
         "rows_loaded": batch.dossier_rows + len(batch.indicators),
-        "rows_rejected": len(batch.rejected_rows),
+        "rows_rejected": len(batch.rejected_rows)
+        + sum(p.rows.rejected for p in batch.dossier_parts),
     }
 
 
