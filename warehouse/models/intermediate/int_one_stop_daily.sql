@@ -13,66 +13,10 @@
 -- '' stands for no field (an ASOF join matches on equality only).
 -- incremental: t.day >= (select s.from_day from scope.one_stop_from s where s.unit_key = t.unit_key and s.field = t.field)
 create or replace table intermediate.int_one_stop_daily as
-with d as (
-    select unit_key, coalesce(field, '') as field, channel, online_eligible, outcome,
-           cast(received_at as date) as r, cast(closed_at as date) as c, due_date as u,
-           has_fee, paid_online, digitised_receipt, digitised_result
-    from main.fact_dossier
-    where outcome is distinct from 'not_received'
-),
-events as (
-    select unit_key, field, r as day,
-           count(*) as received,
-           count(*) filter (where channel = 'online') as received_online,
-           count(*) filter (where channel = 'direct') as received_direct,
-           count(*) filter (where channel = 'postal') as received_postal,
-           count(*) filter (where online_eligible) as eligible,
-           count(*) filter (where online_eligible and channel = 'online') as eligible_online,
-           -- Decision 766 inputs, counted only where the export carried them (a dossier
-           -- whose flag is null is in neither the numerator nor the denominator)
-           count(*) filter (where has_fee and paid_online is not null) as fee_due,
-           count(*) filter (where has_fee and paid_online) as fee_paid_online,
-           count(*) filter (where digitised_receipt is not null) as receipt_known,
-           count(*) filter (where digitised_receipt) as receipt_digitised
-    from d group by all
-    union all by name
-    select unit_key, field, c as day,
-           count(*) as closed,
-           count(*) filter (where outcome = 'resolved') as resolved,
-           count(*) filter (where outcome = 'resolved' and c < u) as resolved_early,
-           -- A resolved dossier without a due date counts as on time, as the systems do.
-           count(*) filter (where outcome = 'resolved' and (c = u or u is null))
-               as resolved_on_time,
-           count(*) filter (where outcome = 'resolved' and c > u) as resolved_late,
-           count(*) filter (where outcome = 'withdrawn') as withdrawn,
-           count(*) filter (where outcome = 'resolved' and digitised_result is not null)
-               as result_known,
-           count(*) filter (where outcome = 'resolved' and digitised_result)
-               as result_digitised
-    from d where c is not null group by all
-    union all by name
-    -- (greatest() skips nulls: a dossier without a due date is never overdue). Only up to
-    -- the newest export: whether a dossier open in it was closed on time after it is not
-    -- known, so it never becomes "overdue" in periods the data does not reach.
-    select unit_key, field, greatest(r, u + 1) as day, count(*) as overdue
-    from d, intermediate.int_data_horizon h
-    where u is not null and greatest(r, u + 1) < coalesce(c, date '9999-12-31')
-      and greatest(r, u + 1) <= h.one_stop_day
-    group by all
-    union all by name
-    select unit_key, field, c as day, -count(*) as overdue
-    from d, intermediate.int_data_horizon h
-    where u is not null and greatest(r, u + 1) < c and greatest(r, u + 1) <= h.one_stop_day
-    group by all
-),
-daily as (  -- a count for every kind of event, 0 where the day had none
-    select unit_key, field, day, coalesce(sum(columns(* exclude (unit_key, field, day))), 0)
-    from events group by all
-)
 select unit_key, field, day,
        -- `overdue` sums to the dossiers pending and past due at the end of the day
        cast(sum(columns(* exclude (unit_key, field, day))) over running as bigint)
-from daily
+from intermediate.int_one_stop_events
 window running as (partition by unit_key, field order by day
                   rows between unbounded preceding and current row)
 order by unit_key, field, day;
