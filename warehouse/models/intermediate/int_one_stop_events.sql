@@ -6,17 +6,19 @@
 -- partition may change (scope.one_stop_from): the days before it are unchanged.
 -- incremental: t.day >= (select s.from_day from scope.one_stop_from s where s.unit_key = t.unit_key and s.field = t.field)
 create or replace table intermediate.int_one_stop_events as
-with d as (
-    select unit_key, coalesce(field, '') as field, channel, online_eligible, outcome,
-           cast(received_at as date) as r, cast(closed_at as date) as c, due_date as u,
-           has_fee, paid_online, digitised_receipt, digitised_result
-    from main.fact_dossier
-    where outcome is distinct from 'not_received'
-),
-since as (  -- the first day counted: every day in a full build
+with since as (  -- the first day counted: every day in a full build
     select case when (select full_build from scope.run) then date '0001-01-01'
                 else coalesce((select min(from_day) from scope.one_stop_from),
                               date '9999-12-31') end as day
+),
+d as (  -- the dossiers with an event on or after it (receipt, closing, becoming overdue)
+    select unit_key, coalesce(field, '') as field, channel, online_eligible, outcome,
+           cast(received_at as date) as r, cast(closed_at as date) as c, due_date as u,
+           has_fee, paid_online, digitised_receipt, digitised_result
+    from main.fact_dossier, since
+    where outcome is distinct from 'not_received'
+      and (cast(received_at as date) >= since.day or cast(closed_at as date) >= since.day
+           or due_date + 1 >= since.day)
 ),
 events as (
     select unit_key, field, r as day,
