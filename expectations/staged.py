@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import duckdb
@@ -103,7 +104,9 @@ def _validated(frame: pd.DataFrame, suite: str, params: dict[str, object], engin
     findings = run(for_gx(checked, suite), suite, params)
     bad_rows = _bad_rows(findings)
     return (frame.drop(index=list(bad_rows)).reset_index(drop=True),
-            _rejected_frame(frame.loc[sorted(bad_rows)], bad_rows), _per_file(frame, findings))
+            _rejected_frame(frame.loc[sorted(bad_rows)], bad_rows),
+            _per_file(findings, frame["sha256"].unique(),
+                      lambda rows: frame["sha256"].loc[rows].value_counts()))
 
 
 def _validated_parts(parts: list[DossierPart], params: dict[str, object]
@@ -121,8 +124,8 @@ def _validated_parts(parts: list[DossierPart], params: dict[str, object]
                               " order by row_number", [sorted(bad_rows)]).df()
         bad = bad.assign(sha256=part.sha256, sheet=part.sheet, cell=None)
         rejected.append(_rejected_frame(bad.set_index("row_number", drop=False), bad_rows))
-        dq.append(_per_file(pd.DataFrame({"sha256": part.sha256}, index=[]), findings,
-                            [part.sha256]))
+        dq.append(_per_file(findings, [part.sha256],
+                            lambda rows, sha256=part.sha256: pd.Series({sha256: len(rows)})))
         validated.append(replace(part, rejected=tuple(sorted(bad_rows))))
     return validated, rejected, dq
 
@@ -150,17 +153,13 @@ def _rejected_frame(rejected: pd.DataFrame, bad_rows: dict[int, str]) -> pd.Data
     }, columns=REJECTED_COLUMNS)
 
 
-def _per_file(frame: pd.DataFrame, findings: list[Finding],
-              every_file: list[str] | None = None) -> pd.DataFrame:
-    """One finding per file and expectation, counting that file's unexpected rows
-    (`every_file`: the one file of rows not in `frame`, all its rows its own)."""
-    files = frame["sha256"]
-    every_file = files.unique() if every_file is None else every_file
+def _per_file(findings: list[Finding], every_file: Sequence[str],
+              by_file: Callable[[list[int]], pd.Series]) -> pd.DataFrame:
+    """One finding per file and expectation, counting that file's unexpected rows;
+    `by_file(rows)`: how many of those rows each file has."""
     rows = []
     for finding in findings:
-        unexpected = (files.loc[finding.rows].value_counts() if len(files)
-                      else pd.Series({every_file[0]: len(finding.rows)})) \
-            if finding.rows else pd.Series()
+        unexpected = by_file(finding.rows) if finding.rows else pd.Series()
         observed = as_json(finding.observed)
         for sha256 in every_file:
             count = int(unexpected.get(sha256, 0))

@@ -47,6 +47,7 @@ from extract.one_stop_vocabulary import (
     STATUS_OUTCOME,
 )
 from extract.problems import FileRejected, Problem, ProblemList
+from extract.sql_literals import sql_text
 from extract.tabular import (
     CSV_SUFFIXES,
     CsvHead,
@@ -472,13 +473,10 @@ def _staged_sql(mapping: dict[str, int], cleanups: dict[str, dict[str, str | Non
 def _cleaned(name: str, cleanup: dict[str, str | None]) -> str:
     if not cleanup:
         return f"p.{name}"
-    cases = " ".join(f"when {_sql_text(raw)} then {_sql_text(clean)}"
+    cases = " ".join(f"when {sql_text(raw)} then {sql_text(clean)}"
                      for raw, clean in cleanup.items())
     return f"case p.{name} {cases} else p.{name} end as {name}"
 
-
-def _sql_text(value: str | None) -> str:
-    return "null" if value is None else "'" + value.replace("'", "''") + "'"
 
 
 def _first_of(columns: list[str], mapping: dict[str, int]) -> str:

@@ -17,6 +17,7 @@ from extract.one_stop_vocabulary import (
     PAYMENT_OFFLINE,
     PAYMENT_ONLINE,
 )
+from extract.sql_literals import sql_text
 
 # A count of files or an amount of money: digits with thousands separators or decimals.
 _NUMBER = re.compile(r"\d+(?:[.,\s]\d+)*")
@@ -46,16 +47,13 @@ def flag_columns(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> str
         for field in (f for f in fields if f in mapping):
             texts = [t for (t,) in con.execute(
                 f"select distinct {field} from parsed where {field} is not null").fetchall()]
-            whens = " ".join(f"when p.{field} = {_sql_text(t)}"
+            whens = " ".join(f"when p.{field} = {sql_text(t)}"
                              f" then {_sql_bool(meaning(field, t))}" for t in texts)
             cases.append(f"(case when p.{field} is null then {_sql_bool(meaning(field, None))}"
                          f" {whens} end)")
         items.append(f"{' or '.join(cases) if cases else 'cast(null as boolean)'} as {flag}")
     return ", ".join(items)
 
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _sql_bool(value: bool | None) -> str:

@@ -21,6 +21,7 @@ from common.units import home_units
 from common.workdays import fill_missing_due_dates
 from extract.one_stop_vocabulary import DOSSIER_COLUMNS, OUTCOMES
 from extract.problems import Problem
+from extract.sql_literals import sql_text
 
 
 @dataclass(frozen=True)
@@ -122,14 +123,11 @@ def _accepted_query(con: duckdb.DuckDBPyConnection) -> str:
             f"select distinct {name} from staged where reason is null and {name} is not null"
             " order by 1").fetchall()]
     for name, values in enums.items():
-        con.execute(f"create type t_{name} as enum ({', '.join(map(_sql_text, values))})")
+        con.execute(f"create type t_{name} as enum ({', '.join(map(sql_text, values))})")
     columns = ", ".join(f"cast({c} as t_{c}) as {c}" if c in enums else c
                         for c in DOSSIER_COLUMNS)
     return f"select {columns} from staged where reason is null order by row_number"
 
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _without_due_date(frame: pd.DataFrame) -> int:

@@ -7,7 +7,8 @@ in its header which of its rows those are, and `load.models` replaces just those
 result equals a full rebuild (`tests/test_incremental.py` compares them table by table).
 A build is full when there is no earlier build, when the models' SQL or the reference data
 (seeds, catalog, unit tree, calendar, area settings) differ from the earlier build's, when
-the data's horizon moved back (files went away), or when asked (`baocao run --full-rebuild`).
+the data's horizon moved back (files went away), or when asked (`baocao run --full-rebuild`:
+`load.sequence` then marks the build full without asking here).
 """
 
 from __future__ import annotations
@@ -40,24 +41,20 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     return digest.hexdigest()
 
 
-def prepare(con: duckdb.DuckDBPyConnection, run_id: str, full_requested: bool = False
-            ) -> bool:
+def prepare(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
     """After the run's files and the seeds are recorded, before the models: True when this
     build may be incremental, having written its scope; False when it must be full."""
     current = fingerprint(con)
-    reason = _full_build_reason(con, current, full_requested)
+    reason = _full_build_reason(con, current)
     if reason:
         log.info("full rebuild of the models: %s", reason)
         mark_full(con, run_id, current)
         return False
-    con.execute("""
-        create or replace temp table _previous as
-        select one_stop_day, indicator_last_month from intermediate.int_data_horizon""")
     con.execute("delete from scope.run")
     con.execute("""
         insert into scope.run
-        select ?, false, ?, one_stop_day, indicator_last_month from _previous""",
-                [run_id, current])
+        select ?, false, ?, one_stop_day, indicator_last_month
+        from intermediate.int_data_horizon""", [run_id, current])
     con.execute("delete from scope.dossier_before")
     con.execute("""
         insert into scope.dossier_before by name
@@ -89,10 +86,7 @@ def mark_full(con: duckdb.DuckDBPyConnection, run_id: str, current: str | None =
     con.execute("delete from scope.indicator_before")
 
 
-def _full_build_reason(con: duckdb.DuckDBPyConnection, current: str, full_requested: bool
-                       ) -> str | None:
-    if full_requested:
-        return "asked for"
+def _full_build_reason(con: duckdb.DuckDBPyConnection, current: str) -> str | None:
     previous = con.execute("select fingerprint from scope.run").fetchone()
     if previous is None:
         return "no earlier build"
