@@ -415,5 +415,29 @@ def closed(
                            f"{figure}: {shown}"))
 
 
+@app.command()
+def national(sources: Annotated[list[Path], typer.Argument(
+                 help="Thư mục dữ liệu (hoặc tệp kho số liệu) của từng tỉnh.")],
+             out: Annotated[Path, typer.Option(
+                 "--out", help="Tệp kho tổng hợp cần ghi, ví dụ /srv/baocao/toan-quoc.duckdb.")]
+             ) -> None:
+    """Tổng hợp toàn quốc: chép các bảng báo cáo (một cửa, chỉ số phục vụ, chỉ tiêu, tình
+    hình gửi báo cáo) và danh mục của kho số liệu đã công bố của từng tỉnh vào một tệp, chỉ
+    đọc các kho tỉnh; công bố bằng cách thay tệp một lần."""
+    from common.vn_format import vn_int
+    from load.national import RollupProblem, build_national
+
+    try:
+        with console.status("Đang tổng hợp…") as status:
+            counts = build_national(sources, out, lambda step: status.update(
+                f"Đang tổng hợp: {step}…"))
+    except RollupProblem as exc:
+        errors.print(Text(str(exc), style="red"))
+        raise typer.Exit(1) from exc
+    console.print(f"Đã ghi {out} từ {vn_int(len(sources))} kho số liệu: "
+                  + ", ".join(f"{name} {vn_int(n)} dòng" for name, n in counts.items()
+                              if name.startswith("report_")) + ".", highlight=False)
+
+
 # The commands that write what people read live in their own module, on the same app.
 from baocao import cli_outputs  # noqa: E402, F401

@@ -61,6 +61,9 @@ def archived_files(paths: DataPaths, months: list[str], unit: str | None) -> Inb
 
 @task(cache_policy=NO_CACHE, persist_result=False)
 def extract_chunk(files: list[InboxFile], paths: DataPaths) -> list[FileResult]:
+    # On a Dask worker this process has served no data folder yet: without its area the
+    # readers would know only the default town's units and reject every other reporter.
+    use_area(paths.data_dir)
     streaming = Streaming(paths.streamed_rows)  # a very large export's rows go to disk
     results = [extract_file(f, paths.archived(f.archive_path), streaming) for f in files]
     get_run_logger().info(

@@ -14,7 +14,7 @@ import csv
 import json
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -41,6 +41,9 @@ RAW_INDICATOR = ["file_id", "reporter", "unit_code", "period_code", "indicator_c
 REJECTED_ROW = ["run_id", "file_id", "sheet", "row_number", "cell", "rule", "reason",
                 "raw_row"]
 # What warehouses built before the layered schemas held in `main`.
+# Relations only the national roll-up (load.national) holds: a province file has no comment
+# to miss for them.
+ROLLUP_ONLY = ("rollup_source",)
 _LEGACY_RAW = {"stg_dossier": "raw.dossier_row", "stg_indicator": "raw.indicator_row"}
 _LEGACY_INTERNAL = ("int_one_stop_daily", "int_period_month", "int_service_index_component",
                     "int_submission_deadline", "int_unit_rollup")
@@ -339,10 +342,12 @@ def publish(con: duckdb.DuckDBPyConnection, paths: DataPaths) -> None:
     paths.working.replace(paths.warehouse)
 
 
-def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
+def apply_comments(con: duckdb.DuckDBPyConnection,
+                   relations: Collection[str] | None = None) -> None:
     """Comments "English — Tiếng Việt" on the contract's tables, table macros and columns in
     `main` (seeds table_comments.csv and column_comments.csv), for BI users: duckdb_tables(),
-    duckdb_functions() and duckdb_columns() show them.
+    duckdb_functions() and duckdb_columns() show them. `relations`: only those (the national
+    roll-up's); by default every relation a province warehouse has (not `ROLLUP_ONLY`).
 
     A comment on a relation or column that `main` does not hold is skipped with a warning:
     a failing COMMENT would abort the run's transaction, and a comment may be written before
@@ -367,14 +372,18 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
     columns = set(con.execute("""
         select table_name, column_name from duckdb_columns()
         where schema_name = 'main' and not internal""").fetchall())
+    def wanted(row: dict[str, str]) -> bool:
+        return (row["relation"] in relations if relations is not None
+                else row["relation"] not in ROLLUP_ONLY)
+
     absent = []
-    for row in seed("table_comments.csv"):
+    for row in filter(wanted, seed("table_comments.csv")):
         relation = row["relation"]
         if relation in kinds:
             con.execute(f'comment on {kinds[relation]} main."{relation}" is {literal(row)}')
         else:
             absent.append(relation)
-    for row in seed("column_comments.csv"):
+    for row in filter(wanted, seed("column_comments.csv")):
         relation, column = row["relation"], row["column"]
         if (relation, column) in columns:
             con.execute(f'comment on column main."{relation}"."{column}" is {literal(row)}')

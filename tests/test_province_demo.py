@@ -6,20 +6,17 @@ predecessors, through the same command (the whole province takes a minute or mor
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from baocao.cli import app
-from baocao.demo import province as province_demo
 from common.area import read_area
 from common.catalog import reporters_of
 from common.text import fold
 from common.units import area_units
+from tests.conftest import PROVINCE_COMMUNES as COMMUNES
 
-COMMUNES = 10
 YEAR, H1, H2 = "2025-Y", "2025-H1", "2025-H2"
 # The units below the one asked for, valid on a day (parameters: its code, the day twice).
 BELOW = """
@@ -33,18 +30,6 @@ BELOW = """
     """
 ONE_STOP = ("carried_over", "received_new", "received_online", "received_total",
             "resolved_total", "resolved_late", "withdrawn", "pending_total")
-
-
-@pytest.fixture(scope="module")
-def province(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("province") / "data"
-    smaller = partial(province_demo.write_province_inbox, communes=COMMUNES)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(province_demo, "write_province_inbox", smaller)
-        result = CliRunner().invoke(app, ["demo", "--area", "75", "--data-dir", str(data_dir)])
-    assert result.exit_code == 0, result.output
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
-        yield result.output, data_dir, con
 
 
 def area_total(con, table: str, column: str, unit_key: int, period: str, **where) -> float:
