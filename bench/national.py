@@ -270,6 +270,14 @@ def main() -> None:  # pragma: no cover - a benchmark
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench_national_"))
     root.mkdir(parents=True, exist_ok=True)
+    try:
+        run(root, args)
+    finally:
+        if not args.keep:  # ≈ 30 GB at the default size
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def run(root: Path, args: argparse.Namespace) -> None:  # pragma: no cover - a benchmark
     codes = provinces_2025()[:args.provinces]
     record = root / "bench.json"
     figures = json.loads(record.read_text()) if record.exists() else {}
