@@ -478,7 +478,6 @@ def _cleaned(name: str, cleanup: dict[str, str | None]) -> str:
     return f"case p.{name} {cases} else p.{name} end as {name}"
 
 
-
 def _first_of(columns: list[str], mapping: dict[str, int]) -> str:
     present = [f"p.{c}" for c in columns if c.removesuffix("__at") in mapping]
     if not present:

@@ -55,6 +55,5 @@ def flag_columns(con: duckdb.DuckDBPyConnection, mapping: dict[str, int]) -> str
     return ", ".join(items)
 
 
-
 def _sql_bool(value: bool | None) -> str:
     return "null" if value is None else str(value).lower()

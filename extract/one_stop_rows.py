@@ -129,7 +129,6 @@ def _accepted_query(con: duckdb.DuckDBPyConnection) -> str:
     return f"select {columns} from staged where reason is null order by row_number"
 
 
-
 def _without_due_date(frame: pd.DataFrame) -> int:
     """Resolved or open dossiers still without a due date: counted on time, as systems do."""
     return int((frame["due_date"].isna() & (

@@ -24,6 +24,7 @@ import duckdb
 from common.clock import local_now
 from common.datafolder import DataPaths
 from common.vn_format import vn_int
+from extract.sql_literals import sql_text
 from load.warehouse import ROLLUP_ONLY, apply_comments
 
 # Copied whole from every province (their rows are the province's units only).
@@ -59,7 +60,7 @@ def build_national(sources: Sequence[Path], out: Path,
     con = duckdb.connect(str(partial))
     try:
         for n, warehouse in enumerate(warehouses):
-            con.execute(f"attach '{_text(warehouse.absolute())}' as p{n} (read_only)")
+            con.execute(f"attach {sql_text(str(warehouse.absolute()))} as p{n} (read_only)")
         _refuse_shared_units(con, warehouses)
         for name, key in {"dim_admin_unit": "unit_key", **DIMENSIONS}.items():
             progress(name)
@@ -96,10 +97,6 @@ def _remove(partial: Path) -> None:
     """A roll-up left unfinished (and its write-ahead log)."""
     partial.unlink(missing_ok=True)
     partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
-
-
-def _text(value: object) -> str:
-    return str(value).replace("'", "''")
 
 
 def _gather(con: duckdb.DuckDBPyConnection, name: str, count: int, target: str,
